@@ -45,17 +45,17 @@ func ResizeRegion(src *Image, r image.Rectangle, w, h int) *Image {
 		panic(fmt.Sprintf("dataset: resize of region %v: region is empty", r))
 	}
 	if r.Dx() == w && r.Dy() == h {
-		return crop(src, r)
+		return cropRegion(src, r)
 	}
-	in := toRGBA(src, r)
+	in := regionToRGBA(src, r)
 	out := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.BiLinear.Scale(out, out.Bounds(), in, in.Bounds(), draw.Src, nil)
-	return fromRGBA(out)
+	return rgbaToImage(out)
 }
 
-// crop copies the rectangle r of src into a new image; parts of r outside
+// cropRegion copies the rectangle r of src into a new image; parts of r outside
 // src stay black.
-func crop(src *Image, r image.Rectangle) *Image {
+func cropRegion(src *Image, r image.Rectangle) *Image {
 	dst := NewImage(r.Dx(), r.Dy())
 	in := r.Intersect(src.Bounds())
 	for y := in.Min.Y; y < in.Max.Y; y++ {
@@ -66,10 +66,10 @@ func crop(src *Image, r image.Rectangle) *Image {
 	return dst
 }
 
-// toRGBA copies the rectangle r of src into an opaque *image.RGBA whose
+// regionToRGBA copies the rectangle r of src into an opaque *image.RGBA whose
 // origin is r.Min, the layout x/image/draw has a fast path for. Parts of r
 // outside src become opaque black.
-func toRGBA(src *Image, r image.Rectangle) *image.RGBA {
+func regionToRGBA(src *Image, r image.Rectangle) *image.RGBA {
 	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 	for i := 3; i < len(dst.Pix); i += 4 {
 		dst.Pix[i] = 0xff
@@ -85,9 +85,9 @@ func toRGBA(src *Image, r image.Rectangle) *image.RGBA {
 	return dst
 }
 
-// fromRGBA drops the alpha channel of an *image.RGBA whose bounds start at
+// rgbaToImage drops the alpha channel of an *image.RGBA whose bounds start at
 // the origin.
-func fromRGBA(src *image.RGBA) *Image {
+func rgbaToImage(src *image.RGBA) *Image {
 	b := src.Bounds()
 	dst := NewImage(b.Dx(), b.Dy())
 	for y := 0; y < dst.H; y++ {

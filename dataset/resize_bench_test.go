@@ -16,22 +16,22 @@ import (
 
 // nfntRegion is ResizeRegion done with nfnt/resize's Bilinear filter.
 func nfntRegion(src *Image, r image.Rectangle, w, h int) *Image {
-	out := resize.Resize(uint(w), uint(h), toRGBA(src, r), resize.Bilinear)
+	out := resize.Resize(uint(w), uint(h), regionToRGBA(src, r), resize.Bilinear)
 	return FromImage(out)
 }
 
 // xdrawRegion is ResizeRegion done with an x/image/draw kernel.
 func xdrawRegion(k *draw.Kernel) func(*Image, image.Rectangle, int, int) *Image {
 	return func(src *Image, r image.Rectangle, w, h int) *Image {
-		in := toRGBA(src, r)
+		in := regionToRGBA(src, r)
 		out := image.NewRGBA(image.Rect(0, 0, w, h))
 		k.Scale(out, out.Bounds(), in, in.Bounds(), draw.Src, nil)
-		return fromRGBA(out)
+		return rgbaToImage(out)
 	}
 }
 
-// resizers are the candidates compared here.
-var resizers = []struct {
+// resizeCandidates are the candidates compared here.
+var resizeCandidates = []struct {
 	name string
 	fn   func(*Image, image.Rectangle, int, int) *Image
 }{
@@ -44,21 +44,21 @@ var resizers = []struct {
 // on the golden cases, and checks that the bilinear candidates stay within
 // a loose bound (CatmullRom is a different filter and is only logged).
 func TestResizerAgreement(t *testing.T) {
-	src, cases := loadPILCases(t)
-	for _, rz := range resizers {
+	src, cases := readResizeCases(t)
+	for _, rz := range resizeCandidates {
 		worst, sum := 0, 0.0
 		for _, c := range cases {
-			want := loadPNG(t, "testdata/resize/"+c.Name+".png")
-			m, mean := diff(t, rz.fn(src, c.region(src), c.W, c.H), want)
+			want := readPNGFixture(t, "testdata/resize/"+c.Name+".png")
+			m, mean := imageDiff(t, rz.fn(src, c.region(src), c.W, c.H), want)
 			worst, sum = max(worst, m), sum+mean
 		}
 		t.Logf("%-17s vs PIL BILINEAR: max %3d levels, mean %.3f", rz.name, worst, sum/float64(len(cases)))
 	}
 }
 
-// noisyImage returns a w x h image of seeded uniform noise over a gradient,
+// resizeNoise returns a w x h image of seeded uniform noise over a gradient,
 // a worst case for the filters' inner loops.
-func noisyImage(w, h int, seed uint64) *Image {
+func resizeNoise(w, h int, seed uint64) *Image {
 	rng := rand.New(rand.NewPCG(seed, 0))
 	m := NewImage(w, h)
 	for y := 0; y < h; y++ {
@@ -79,11 +79,11 @@ func BenchmarkResize(b *testing.B) {
 		name string
 		img  *Image
 	}{
-		{"2048x1365", noisyImage(2048, 1365, 1)},
-		{"512x342", noisyImage(512, 342, 2)},
+		{"2048x1365", resizeNoise(2048, 1365, 1)},
+		{"512x342", resizeNoise(512, 342, 2)},
 	}
 	for _, s := range sources {
-		for _, rz := range resizers {
+		for _, rz := range resizeCandidates {
 			b.Run(s.name+"/"+rz.name, func(b *testing.B) {
 				for b.Loop() {
 					rz.fn(s.img, s.img.Bounds(), 256, 256)
