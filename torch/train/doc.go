@@ -19,7 +19,9 @@
 //		...
 //	}
 //
-// and a fine_tune is a plan of one-cycle phases:
+// A schedule holds no state: its values are a function of the step, so a
+// resumed run only needs the step it stopped at. A fine_tune is a plan of
+// one-cycle phases:
 //
 //	ft := train.DefaultFineTune()
 //	ft.Epochs, ft.BaseLR, ft.FreezeEpochs = 25, 1e-3, 2

@@ -64,7 +64,7 @@ func (s OneCycle) Validate() error {
 	case len(s.LRMax) == 0:
 		return errors.New("train: one-cycle: no learning rate; give one peak rate per parameter group")
 	case !(s.Div > 0) || !(s.DivFinal > 0):
-		return fmt.Errorf("train: one-cycle: div %g and div_final %g must both be positive (defaults 25 and 1e5)",
+		return fmt.Errorf("train: one-cycle: div %g and div_final %g must both be positive (fit_one_cycle defaults: 25 and 1e5)",
 			s.Div, s.DivFinal)
 	case !(s.PctStart >= 0 && s.PctStart <= 1):
 		return fmt.Errorf("train: one-cycle: pct_start %g is outside [0, 1] (default 0.25)", s.PctStart)
