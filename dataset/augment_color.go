@@ -1,9 +1,6 @@
 package dataset
 
-import (
-	"math"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // Colour adjustments follow torchvision's functional ops on float tensors
 // (torchvision 0.14, transforms/functional_tensor.py): each pixel is read as
@@ -118,8 +115,8 @@ func adjustHue(m *Image, shift float32) {
 	p := m.Pix
 	for i := 0; i < len(p); i += 3 {
 		h, s, v := rgbToHSV(toUnit(p[i]), toUnit(p[i+1]), toUnit(p[i+2]))
-		h += shift
-		h -= float32(math.Floor(float64(h)))
+		h += shift + 1 // in (0.5, 2): truncation is the floor
+		h -= float32(int(h))
 		r, g, b := hsvToRGB(h, s, v)
 		p[i], p[i+1], p[i+2] = fromUnit(r), fromUnit(g), fromUnit(b)
 	}
@@ -144,14 +141,14 @@ func rgbToHSV(r, g, b float32) (h, s, v float32) {
 	default:
 		h = 4 + gc - rc
 	}
-	h = h/6 + 1
-	h -= float32(math.Floor(float64(h)))
+	h = h/6 + 1 // in (0, 2): truncation is the floor
+	h -= float32(int(h))
 	return h, s, maxc
 }
 
 // hsvToRGB is the inverse of rgbToHSV.
 func hsvToRGB(h, s, v float32) (r, g, b float32) {
-	i := float32(math.Floor(float64(h * 6)))
+	i := float32(int(h * 6)) // h >= 0: truncation is the floor
 	f := h*6 - i
 	p := clampUnit(v * (1 - s))
 	q := clampUnit(v * (1 - s*f))

@@ -7,9 +7,9 @@ import (
 	"math/rand/v2"
 )
 
-// Crops that end in a resize. Every resize goes through ResizeRegion, the
-// antialiased bilinear filter of resize.go, so a crop and its resize cost one
-// pass over the crop's pixels.
+// Crops that end in a resize. Every resize goes through resampleRegion
+// (augment_resample.go): PIL's antialiased bilinear filter, level for level,
+// reading only the crop's pixels, so a crop and its resize cost one pass.
 
 // RandomResizedCrop crops a random region of random area and aspect ratio and
 // resizes it to Size x Size, with torchvision's sampling: up to ten times,
@@ -74,7 +74,7 @@ func (t RandomResizedCrop) Apply(rng *rand.Rand, m *Image) *Image {
 	if t.Size <= 0 {
 		panic(fmt.Sprintf("dataset: RandomResizedCrop size %d must be positive", t.Size))
 	}
-	return ResizeRegion(m, t.Params(rng, m.W, m.H), t.Size, t.Size)
+	return resampleRegion(m, t.Params(rng, m.W, m.H), t.Size, t.Size)
 }
 
 // SquareCropRect returns the largest square inside a w x h image placed at
@@ -97,12 +97,14 @@ func ResizeCrop(rng *rand.Rand, m *Image, size int, train bool) *Image {
 	if train {
 		px, py = rng.Float64(), rng.Float64()
 	}
-	return ResizeRegion(m, SquareCropRect(m.W, m.H, px, py), size, size)
+	return resampleRegion(m, SquareCropRect(m.W, m.H, px, py), size, size)
 }
 
 // SquashResize resizes m to size x size without keeping its aspect ratio
 // (fastai's ResizeMethod.Squash, the RotNet pretext's input).
-func SquashResize(m *Image, size int) *Image { return Resize(m, size, size) }
+func SquashResize(m *Image, size int) *Image {
+	return resampleRegion(m, m.Bounds(), size, size)
+}
 
 // CenterCropResize is the evaluation transform: resize the shorter side to
 // size and cut the centred size x size square. It is computed in one resize
@@ -110,5 +112,5 @@ func SquashResize(m *Image, size int) *Image { return Resize(m, size, size) }
 // Resize(size) followed by CenterCrop(size) up to the sub-pixel rounding of
 // the crop offset.
 func CenterCropResize(m *Image, size int) *Image {
-	return ResizeRegion(m, SquareCropRect(m.W, m.H, 0.5, 0.5), size, size)
+	return resampleRegion(m, SquareCropRect(m.W, m.H, 0.5, 0.5), size, size)
 }
