@@ -29,7 +29,9 @@ if [ -n "${LIBTORCH:-}" ]; then
   libs="-L$LIBTORCH/lib -Wl,-rpath,$LIBTORCH/lib -ltorch -ltorch_cpu -lc10"
   if [ -e "$LIBTORCH/lib/libtorch_cuda.so" ]; then
     defs="-DWITH_CUDA"
-    libs="$libs -ltorch_cuda -lc10_cuda"
+    # Nothing references libtorch_cuda's symbols directly; --no-as-needed
+    # keeps it linked so that its CUDA kernels register at load time.
+    libs="$libs -Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed"
   fi
 else
   [ -f /usr/include/torch/csrc/api/include/torch/torch.h ] || {

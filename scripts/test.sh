@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's test command: set up the machine, then vet and run every test.
+# Extra arguments go to `go test` (e.g. -run Golden, -short).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH=$PATH:/usr/local/go/bin
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "test: not gofmt-formatted:" >&2; echo "$unformatted" >&2; exit 1
+fi
+go vet ./...
+go test -count=1 -timeout 25m "$@" ./...
