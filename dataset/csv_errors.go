@@ -19,6 +19,7 @@ var (
 	ErrMissingImage = errors.New("image file not found")
 	ErrUnknownClass = errors.New("unknown class")
 	ErrBadValue     = errors.New("bad value")
+	ErrBadImage     = errors.New("image file cannot be read")
 )
 
 // FileError is one problem in one file, located like encoding/csv's
@@ -55,6 +56,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 // that one run of `ppctl data check` lists them all.
 type ValidationError struct {
 	Problems []*FileError // in the order found; never empty
+	Omitted  int          // further problems counted but not kept (over 100 in one file)
 }
 
 // maxShownProblems is how many problems Error spells out.
@@ -63,14 +65,15 @@ const maxShownProblems = 5
 // Error lists the first few problems on one line each, then how many more
 // there are, and says what to do.
 func (e *ValidationError) Error() string {
-	if len(e.Problems) == 1 {
+	total := len(e.Problems) + e.Omitted
+	if total == 1 {
 		return "dataset: " + e.Problems[0].Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "dataset: %d problems (run `ppctl data check` for the full list):", len(e.Problems))
+	fmt.Fprintf(&b, "dataset: %d problems (run `ppctl data check` for the list):", total)
 	for i, p := range e.Problems {
 		if i == maxShownProblems {
-			fmt.Fprintf(&b, "\n  ... and %d more", len(e.Problems)-i)
+			fmt.Fprintf(&b, "\n  ... and %d more", total-i)
 			break
 		}
 		b.WriteString("\n  ")
@@ -96,6 +99,7 @@ const maxProblemsPerFile = 100
 type problems struct {
 	list    []*FileError
 	perFile map[string]int
+	omitted int
 }
 
 // add records a problem at file, line and image; err should wrap a
@@ -107,6 +111,7 @@ func (p *problems) add(file string, line int, image string, err error) {
 	}
 	p.perFile[file]++
 	if p.perFile[file] > maxProblemsPerFile {
+		p.omitted++
 		return
 	}
 	p.list = append(p.list, &FileError{File: file, Line: line, Image: image, Err: err})
@@ -122,5 +127,5 @@ func (p *problems) err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
-	return &ValidationError{Problems: p.list}
+	return &ValidationError{Problems: p.list, Omitted: p.omitted}
 }

@@ -3,6 +3,7 @@ package dataset
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"image"
 	"image/png"
 	"io/fs"
@@ -243,5 +244,26 @@ func TestReadLabelsSyntaxError(t *testing.T) {
 	}
 	if fe := findProblem(err, pe); fe.Line != 3 {
 		t.Errorf("syntax error reported on line %d, want 3", fe.Line)
+	}
+}
+
+func TestOpenCountsProblemsBeyondTheList(t *testing.T) {
+	var train strings.Builder
+	train.WriteString("image_id,a,b\n")
+	const rows = maxProblemsPerFile + 20
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&train, "Train_%d,1,1\n", i)
+	}
+	dir := writeDataset(t, map[string]string{"train.csv": train.String()}, []string{})
+	_, err := Open(dir)
+	var v *ValidationError
+	if !errors.As(err, &v) {
+		t.Fatalf("error %v, want a *ValidationError", err)
+	}
+	if len(v.Problems) != maxProblemsPerFile || v.Omitted != rows-maxProblemsPerFile {
+		t.Errorf("%d listed and %d omitted, want %d and %d", len(v.Problems), v.Omitted, maxProblemsPerFile, rows-maxProblemsPerFile)
+	}
+	if want := fmt.Sprintf("dataset: %d problems", rows); !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message starts %q, want %q", err.Error()[:40], want)
 	}
 }

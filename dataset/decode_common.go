@@ -64,6 +64,25 @@ func Decode(r io.Reader, opt DecodeOptions) (*Image, error) {
 	return m, nil
 }
 
+// ImageSize reads only the header of the JPEG or PNG file at path and
+// returns the stored width and height (EXIF orientation ignored, as in
+// Decode) and the format name, "jpeg" or "png".
+func ImageSize(path string) (w, h int, format string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, "", fmt.Errorf("dataset: read image: %w", err)
+	}
+	defer f.Close()
+	cfg, format, err := image.DecodeConfig(f)
+	if err != nil {
+		if errors.Is(err, image.ErrFormat) {
+			err = ErrFormat
+		}
+		return 0, 0, "", fmt.Errorf("dataset: read header of %s: %w", path, err)
+	}
+	return cfg.Width, cfg.Height, format, nil
+}
+
 // decodeBytes dispatches on the format's magic bytes.
 func decodeBytes(b []byte, opt DecodeOptions) (*Image, error) {
 	switch {

@@ -237,3 +237,29 @@ func TestScaleDenom(t *testing.T) {
 		}
 	}
 }
+
+func TestImageSize(t *testing.T) {
+	dir := t.TempDir()
+	jpg := filepath.Join(dir, "a.jpg")
+	os.WriteFile(jpg, encodeTestJPEG(t, decodeRamp(12, 20)), 0o644)
+	pngPath := writeCachePNG(t, dir, "b.png", 7, 3, 0)
+	txt := filepath.Join(dir, "c.jpg")
+	os.WriteFile(txt, []byte("hello"), 0o644)
+	tests := []struct {
+		path   string
+		w, h   int
+		format string
+		is     error
+	}{
+		{jpg, 12, 20, "jpeg", nil},
+		{pngPath, 7, 3, "png", nil},
+		{txt, 0, 0, "", ErrFormat},
+		{filepath.Join(dir, "missing.jpg"), 0, 0, "", os.ErrNotExist},
+	}
+	for _, tt := range tests {
+		w, h, format, err := ImageSize(tt.path)
+		if w != tt.w || h != tt.h || format != tt.format || !errors.Is(err, tt.is) {
+			t.Errorf("ImageSize(%s) = %d, %d, %q, %v; want %d, %d, %q, %v", filepath.Base(tt.path), w, h, format, err, tt.w, tt.h, tt.format, tt.is)
+		}
+	}
+}
