@@ -2,9 +2,12 @@ package dataset
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -85,5 +88,32 @@ func BenchmarkDecodeResize(b *testing.B) {
 			b.Fatal(err)
 		}
 		Resize(m, m.W*512/m.H, 512)
+	}
+}
+
+// BenchmarkCacheLoad measures Cache.Load of the 2048x1365 JPEG with Side
+// 256 and 512: cold (decode and resize, the first epoch) and warm (a
+// memory hit, every later epoch).
+func BenchmarkCacheLoad(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "photo.jpg")
+	if err := os.WriteFile(path, benchPhoto(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, side := range []int{256, 512} {
+		cfg := CacheConfig{Side: side}
+		b.Run(fmt.Sprintf("side%d/cold", side), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := NewCache(cfg).Load(path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("side%d/warm", side), func(b *testing.B) {
+			c := NewCache(cfg)
+			c.Load(path)
+			for b.Loop() {
+				c.Load(path)
+			}
+		})
 	}
 }
