@@ -84,3 +84,53 @@ func TestResampleAgreesWithResizeRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestResampleFixedPathsEqualGeneric checks that the unrolled fixed-width
+// passes give exactly what the generic loops give, over random sizes that
+// enlarge, shrink by up to 2 (5 taps) and shrink more (generic only).
+func TestResampleFixedPathsEqualGeneric(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for i := range 300 {
+		n, m := 1+rng.IntN(40), 1+rng.IntN(40)
+		fast := newResampleCoeffs(n, m)
+		slow := genericCoeffs(n, m)
+		in := NewImage(n, n)
+		for j := range in.Pix {
+			in.Pix[j] = uint8(rng.IntN(256))
+		}
+		gotRow, wantRow := make([]uint8, 3*m), make([]uint8, 3*m)
+		fast.horizontal(in.Pix[:3*n], gotRow)
+		slow.horizontal(in.Pix[:3*n], wantRow)
+		if string(gotRow) != string(wantRow) {
+			t.Fatalf("case %d: horizontal %d -> %d: got %v, want %v", i, n, m, gotRow, wantRow)
+		}
+		got, want := NewImage(n, m), NewImage(n, m)
+		fast.vertical(in, got)
+		slow.vertical(in, want)
+		if string(got.Pix) != string(want.Pix) {
+			t.Fatalf("case %d: vertical %d -> %d differs", i, n, m)
+		}
+	}
+}
+
+// genericCoeffs is newResampleCoeffs without the fixed-width padding.
+func genericCoeffs(n, m int) *resampleCoeffs {
+	c := newResampleCoeffs(n, m)
+	if !c.fixed {
+		return c
+	}
+	g := &resampleCoeffs{bounds: make([]int, 2*m), k: make([]int32, len(c.k)), ksize: c.ksize}
+	for o := range m {
+		lo, k := c.bounds[2*o], c.k[o*c.ksize:(o+1)*c.ksize]
+		first, last := 0, len(k)
+		for first < last && k[first] == 0 {
+			first++
+		}
+		for last > first && k[last-1] == 0 {
+			last--
+		}
+		g.bounds[2*o], g.bounds[2*o+1] = lo+first, last-first
+		copy(g.k[o*c.ksize:], k[first:last])
+	}
+	return g
+}

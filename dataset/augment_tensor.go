@@ -24,18 +24,29 @@ func (n Normalization) Enabled() bool { return n.Std != [3]float32{} }
 // v/255 in [0, 1] and then normalised by norm when norm.Enabled(); this is
 // torchvision's to_tensor followed by normalize. It panics unless
 // len(dst) == 3*m.W*m.H.
-func ToCHW(m *Image, dst []float32, norm Normalization) {
+func ToCHW(m *Image, dst []float32, norm Normalization) { toCHW(m, dst, norm, false) }
+
+// toCHW is ToCHW, mirrored left to right when mirror is set (the tensor of
+// FlipHorizontal(m) without making the flipped image).
+func toCHW(m *Image, dst []float32, norm Normalization, mirror bool) {
 	plane := m.W * m.H
 	if len(dst) != 3*plane {
 		panic(fmt.Sprintf("dataset: ToCHW of a %dx%d image needs %d floats, got %d", m.W, m.H, 3*plane, len(dst)))
 	}
 	lut := norm.table()
-	r, g, b := dst[:plane], dst[plane:2*plane], dst[2*plane:]
-	p := m.Pix
-	for i := range plane {
-		r[i] = lut[0][p[3*i]]
-		g[i] = lut[1][p[3*i+1]]
-		b[i] = lut[2][p[3*i+2]]
+	for y := range m.H {
+		src := m.Pix[3*y*m.W : 3*(y+1)*m.W]
+		r := dst[y*m.W : (y+1)*m.W]
+		g := dst[plane+y*m.W : plane+(y+1)*m.W]
+		b := dst[2*plane+y*m.W : 2*plane+(y+1)*m.W]
+		for x := range m.W {
+			d := x
+			if mirror {
+				d = m.W - 1 - x
+			}
+			p := src[3*x : 3*x+3 : 3*x+3]
+			r[d], g[d], b[d] = lut[0][p[0]], lut[1][p[1]], lut[2][p[2]]
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"image"
 	"math/rand/v2"
 )
 
@@ -79,20 +80,38 @@ func (a SimCLRAugment) Check() error {
 	)
 }
 
-// Apply writes the two views of src.
+// Apply writes the two views of src. When src's shorter side already
+// equals Resize (a cache whose Side is Resize), the square crop is a pure
+// copy, so the views are cut from src directly; a flip is folded into the
+// tensor write. Both shortcuts give exactly the pixels of the plain
+// composition.
 func (a SimCLRAugment) Apply(rng *rand.Rand, src *Image, views [][]float32) int {
-	base := ResizeCrop(rng, src, orDefault(a.Resize, 256), a.Train)
+	size := orDefault(a.Resize, 256)
+	px, py := 0.5, 0.5
+	if a.Train {
+		px, py = rng.Float64(), rng.Float64()
+	}
+	sq := SquareCropRect(src.W, src.H, px, py)
+	base, off := src, sq.Min
+	if sq.Dx() != size {
+		base, off = resampleRegion(src, sq, size, size), image.Point{}
+	}
 	crop := a.Crop
 	crop.Size = a.ViewSize()
 	jitter := SimCLRColorJitter(a.Strength)
 	for v := range 2 {
-		m := crop.Apply(rng, base)
-		m = RandomFlipHorizontal(rng, m, a.FlipP)
+		m := resampleRegion(base, crop.Params(rng, size, size).Add(off), crop.Size, crop.Size)
+		mirror := rng.Float64() < a.FlipP
 		if a.Color {
-			m = jitter.Apply(rng, m)
-			m = RandomGrayscale(rng, m, a.GrayP)
+			// Colour operations act per pixel (contrast's mean is the same
+			// for a mirrored image), so mirroring last changes nothing.
+			p := jitter.Params(rng)
+			p.applyInPlace(m)
+			if rng.Float64() < a.GrayP {
+				grayscale(m)
+			}
 		}
-		ToCHW(m, views[v], a.Norm)
+		toCHW(m, views[v], a.Norm, mirror)
 	}
 	return NoLabel
 }
