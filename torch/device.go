@@ -74,3 +74,10 @@ func (d Device) gotorch() gotorch.Device { return gotorch.NewDevice(d.String()) 
 
 // ToDevice returns t on d (t itself when already there).
 func ToDevice(t Tensor, d Device) Tensor { return t.To(d.gotorch()) }
+
+// DeviceOf returns the device t lives on.
+func DeviceOf(t Tensor) Device {
+	var cuda, index C.int
+	check(C.ppctl_device_of(handle(t), &cuda, &index))
+	return Device{cuda: cuda != 0, index: int(index)}
+}

@@ -289,4 +289,13 @@ const char *ppctl_alias(ppctl_tensor t, ppctl_tensor *out) {
   PPCTL_END
 }
 
+// ppctl_device_of reports where t lives.
+const char *ppctl_device_of(ppctl_tensor t, int *cuda, int *index) {
+  PPCTL_TRY
+  const at::Device d = T(t).device();
+  *cuda = d.is_cuda();
+  *index = d.has_index() ? d.index() : 0;
+  PPCTL_END
+}
+
 }  // extern "C"

@@ -47,6 +47,7 @@ const char *ppctl_requires_grad(ppctl_tensor t, int set, int value, int *out);
 const char *ppctl_grad(ppctl_tensor t, ppctl_tensor *out);
 const char *ppctl_backward(ppctl_tensor t, ppctl_tensor grad);
 const char *ppctl_alias(ppctl_tensor t, ppctl_tensor *out);
+const char *ppctl_device_of(ppctl_tensor t, int *cuda, int *index);
 
 // runtime.cc: threads, seeds, RNG state, grad mode, autocast, versions.
 const char *ppctl_set_threads(int64_t n);

@@ -54,11 +54,11 @@ func GradEnabled() bool { return C.ppctl_grad_enabled() != 0 }
 
 // Autocast runs f with automatic mixed precision on the device's kind:
 // matrix products and convolutions run in dtype (BFloat16 on the CPU,
-// Float16 or BFloat16 on CUDA) while reductions and losses stay float32. A
-// dtype of Float32 runs f unchanged. Like grad mode, autocast is per OS
-// thread.
+// Float16 or BFloat16 on CUDA) while reductions and losses stay float32.
+// Any other dtype (Float32, or the zero DType) runs f unchanged. Like grad
+// mode, autocast is per OS thread.
 func Autocast(dev Device, dtype DType, f func()) {
-	if dtype == Float32 {
+	if dtype != BFloat16 && dtype != Float16 {
 		f()
 		return
 	}
