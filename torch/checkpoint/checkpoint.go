@@ -19,7 +19,7 @@ import (
 var (
 	// ErrCorrupt: the file is truncated, garbled or not the format its
 	// extension says.
-	ErrCorrupt = errors.New("corrupt checkpoint")
+	ErrCorrupt = errors.New("corrupt checkpoint (truncated or damaged)")
 	// ErrChecksum: the file's SHA-256 differs from its sidecar's.
 	ErrChecksum = errors.New("checkpoint does not match its sidecar")
 	// ErrUnsupported: a valid file holding something ppctl does not load

@@ -168,7 +168,7 @@ func (u *unpickler) global(g pyGlobal) error {
 	}
 	v, err := u.resolve(g)
 	u.push(v)
-	return err
+	return hooked(err)
 }
 
 func opGlobal(u *unpickler) error {
@@ -204,7 +204,7 @@ func opBinPersID(u *unpickler) error {
 	}
 	v, err := u.persistent(pid)
 	u.push(v)
-	return err
+	return hooked(err)
 }
 
 func opReduce(u *unpickler) error {
@@ -222,7 +222,7 @@ func opReduce(u *unpickler) error {
 	}
 	v, err := u.reduce(fn, t)
 	u.push(v)
-	return err
+	return hooked(err)
 }
 
 func opBuild(u *unpickler) error {
@@ -237,7 +237,7 @@ func opBuild(u *unpickler) error {
 	if u.build == nil {
 		return fmt.Errorf("%w: BUILD of a %s", ErrUnsupported, pyTypeName(obj))
 	}
-	return u.build(obj, state)
+	return hooked(u.build(obj, state))
 }
 
 // pyTypeName names the Python type of v for error messages.

@@ -55,6 +55,21 @@ type unpickler struct {
 	build      func(obj, state any) error
 }
 
+// hookError carries an error returned by one of the hooks, which needs no
+// opcode position to be understood.
+type hookError struct{ err error }
+
+func (h hookError) Error() string { return h.err.Error() }
+func (h hookError) Unwrap() error { return h.err }
+
+// hooked wraps a hook's error.
+func hooked(err error) error {
+	if err == nil {
+		return nil
+	}
+	return hookError{err}
+}
+
 // errStop ends the opcode loop at STOP.
 var errStop = errors.New("stop")
 
@@ -73,9 +88,15 @@ func (u *unpickler) load() (any, error) {
 		if h == nil {
 			return nil, fmt.Errorf("%w: pickle opcode 0x%02x at byte %d is not supported", ErrCorrupt, op, at)
 		}
-		if err := h(u); err == errStop {
+		err = h(u)
+		var he hookError
+		switch {
+		case err == nil:
+		case err == errStop:
 			return u.pop()
-		} else if err != nil {
+		case errors.As(err, &he):
+			return nil, he.err // already says what is wrong
+		default:
 			return nil, fmt.Errorf("pickle opcode %q at byte %d: %w", op, at, err)
 		}
 	}
