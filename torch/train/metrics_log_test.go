@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -235,5 +236,32 @@ func TestLogAfterClose(t *testing.T) {
 	run.Close(nil)
 	if err := run.Log(Record{}); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Errorf("Log after Close: got %v, want an error saying the run is closed", err)
+	}
+}
+
+func TestLogConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	run := openTestRun(t, dir, RunOptions{})
+	const writers, each = 4, 25
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if err := run.Log(Record{Fold: new(w), Epoch: new(i)}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	run.Close(nil)
+	got, err := ReadMetrics(filepath.Join(dir, MetricsFile))
+	if err != nil {
+		t.Fatalf("lines interleaved: %v", err)
+	}
+	if len(got) != writers*each {
+		t.Errorf("got %d records, want %d", len(got), writers*each)
 	}
 }

@@ -319,3 +319,37 @@ func TestAutoMode(t *testing.T) {
 		}
 	}
 }
+
+func TestBarUnknownLength(t *testing.T) {
+	var buf bytes.Buffer
+	clock := newFakeClock()
+	o := DefaultReportOptions()
+	o.Refresh = 0
+	r := testReporter(&buf, true, o, clock)
+	r.StartPhase(PhaseInfo{Epochs: 1}) // no step counts: a spinner, no ETA
+	for i := 1; i <= 30; i++ {
+		clock.advance(time.Second)
+		r.Step(StepInfo{Step: i, Loss: 2, Images: 4})
+	}
+	r.EndEpoch(Record{Epoch: new(0), TrainLoss: new(2.0)})
+	out := buf.String()
+	if !strings.Contains(out, "epoch 1/1 train loss 2.000000 4.0 img/s") {
+		t.Errorf("spinner output lacks the progress text: %q", out)
+	}
+	if want := "\n0         2.000000    -           -         -         00:30\n"; !strings.HasSuffix(out, want[1:]) {
+		t.Errorf("output does not end in the row %q: %q", want[1:], out)
+	}
+}
+
+func TestRowWithoutStartPhase(t *testing.T) {
+	var buf bytes.Buffer
+	r := testReporter(&buf, false, DefaultReportOptions(), newFakeClock())
+	r.EndEpoch(Record{Phase: "eval", ValidLoss: new(0.5), Accuracy: new(1.0)})
+	r.EndEpoch(Record{Phase: "eval", ValidLoss: new(0.25)})
+	want := "epoch     train_loss  valid_loss  accuracy  roc_auc   time\n" +
+		"-         -           0.500000    1.000000  -         00:00\n" +
+		"-         -           0.250000    -         -         00:00\n"
+	if got := buf.String(); got != want {
+		t.Errorf("output:\n%q\nwant:\n%q", got, want)
+	}
+}

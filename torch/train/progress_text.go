@@ -17,8 +17,9 @@ type textReporter struct {
 	opts  ReportOptions
 	clock func() time.Time
 
-	phase PhaseInfo
-	cols  []string
+	phase  PhaseInfo
+	cols   []string
+	header bool // the table header of this phase is out
 
 	lastEvent  time.Time // when the reporter last heard anything
 	epochStart time.Time // when the current epoch began
@@ -56,6 +57,7 @@ func (r *textReporter) StartPhase(p PhaseInfo) {
 	r.lastEvent, r.epochStart = now, now
 	r.buf = appendTitle(r.buf[:0], p)
 	r.buf = appendHeader(r.buf, r.cols)
+	r.header = true
 	r.w.Write(r.buf)
 }
 
@@ -224,17 +226,26 @@ func (r *textReporter) endPass() {
 	r.inPass = false
 }
 
-// EndEpoch replaces the bar by the epoch's table row.
+// EndEpoch replaces the bar by the epoch's table row, after the header if
+// StartPhase did not write one.
 func (r *textReporter) EndEpoch(rec Record) {
 	r.endPass()
 	now := r.clock()
-	r.buf = appendRow(r.buf[:0], r.cols, rec, now.Sub(r.epochStart))
+	r.buf = r.buf[:0]
+	if !r.header {
+		r.buf = appendHeader(r.buf, r.cols)
+		r.header = true
+	}
+	r.buf = appendRow(r.buf, r.cols, rec, now.Sub(r.epochStart))
 	r.w.Write(r.buf)
 	r.lastEvent, r.epochStart = now, now
 }
 
 // EndPhase clears a bar left over by a phase that ended mid-epoch.
-func (r *textReporter) EndPhase() { r.endPass() }
+func (r *textReporter) EndPhase() {
+	r.endPass()
+	r.header = false
+}
 
 // Finish writes the summary line.
 func (r *textReporter) Finish(s Summary) {
