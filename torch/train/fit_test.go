@@ -8,6 +8,7 @@ import (
 
 	"github.com/ppctl/ppctl/dataset"
 	"github.com/ppctl/ppctl/torch"
+	"github.com/ppctl/ppctl/torch/models"
 	"github.com/wangkuiyi/gotorch/nn"
 )
 
@@ -270,5 +271,41 @@ func TestCallbacks(t *testing.T) {
 	}
 	if math.IsNaN(sb.Best) {
 		t.Error("NaN best")
+	}
+}
+
+// TestFineTuneTinySEResNeXt runs fastai's fine_tune (one frozen epoch, one
+// unfrozen) on the tiny backbone with its fastai head: the loop's path for
+// pseudo-labelling and soft-label fine-tuning.
+func TestFineTuneTinySEResNeXt(t *testing.T) {
+	clf, err := models.Seeded(1, func() (*models.Classifier, error) {
+		return models.NewClassifier(models.ClassifierConfig{Arch: "seresnext_tiny", Classes: 2, Head: models.DefaultHeadConfig()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := newMemSource(16, 32)
+	tr, _ := dataset.NewLoader(src, dataset.EvalAugment{Size: 32}, dataset.LoaderConfig{BatchSize: 8, Workers: 2, Shuffle: true})
+	va, _ := dataset.NewLoader(newMemSource(8, 32), dataset.EvalAugment{Size: 32}, dataset.LoaderConfig{BatchSize: 8, Workers: 1})
+	ft := DefaultFineTune()
+	ft.Epochs, ft.FreezeEpochs, ft.BaseLR = 2, 1, 1e-2
+	model := ModelOf(clf)
+	phases, err := ft.Phases(len(model.Groups()), tr.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Phases = phases
+	res, err := Fit(context.Background(), model, CrossEntropy{NumClasses: 2}, Data{Train: tr, Valid: va}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) != 3 || res.Records[0].Phase != "freeze" || res.Records[2].Phase != "unfreeze" {
+		t.Fatalf("records %+v", res.Records)
+	}
+	for _, r := range res.Records {
+		if math.IsNaN(*r.TrainLoss) || r.ValidLoss == nil {
+			t.Errorf("bad record %+v", r)
+		}
 	}
 }
