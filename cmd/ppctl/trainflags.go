@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,4 +155,10 @@ func datasetFingerprint(ds *dataset.Dataset) (string, error) {
 	}
 	sort.Strings(names)
 	return train.Fingerprint(ds.Dir, names)
+}
+
+// logEpochs is the callback that appends every epoch's record to the run's
+// metrics.jsonl; add it to train.Config.Callbacks.
+func (s *session) logEpochs() train.Callback {
+	return train.CallbackFunc(func(_ context.Context, r train.Record) error { return s.run.Log(r) })
 }
