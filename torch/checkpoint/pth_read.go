@@ -41,6 +41,7 @@ type pthReader struct {
 	prefix   string
 	records  map[string]*zip.File
 	storages map[string]*storage
+	budget   int64 // bytes the tensors may still take (see budgetSlack)
 }
 
 // readPTH parses a .pth archive held in data and returns its tensors in
@@ -56,7 +57,8 @@ func readPTH(data []byte) ([]named, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	r := &pthReader{zip: zr, records: map[string]*zip.File{}, storages: map[string]*storage{}}
+	r := &pthReader{zip: zr, records: map[string]*zip.File{}, storages: map[string]*storage{},
+		budget: 4*int64(len(data)) + budgetSlack}
 	for _, f := range zr.File {
 		r.records[f.Name] = f
 		if r.prefix == "" && strings.HasSuffix(f.Name, "/data.pkl") && strings.Count(f.Name, "/") == 1 {
@@ -178,7 +180,7 @@ func (r *pthReader) reduce(fn any, args pyTuple) (any, error) {
 		}
 		return &pyDict{}, nil
 	case rebuildTensor:
-		return rebuildTensorV2(args)
+		return r.rebuild(args)
 	case rebuildParameter:
 		if len(args) < 1 {
 			return nil, fmt.Errorf("%w: _rebuild_parameter without data", ErrCorrupt)

@@ -2,15 +2,16 @@ package checkpoint
 
 import "fmt"
 
-// maxRepeatBytes bounds a tensor that holds more elements than its storage
-// (an expand()ed view with stride 0): such tensors load when they need at
-// most 256 MiB, so a garbled stride cannot ask for terabytes.
-const maxRepeatBytes = 256 << 20
+// budgetSlack is what the tensors of a .pth may take beyond four times the
+// file's size: views may repeat a storage (an expand()ed tensor has stride
+// 0), but a pickle of a few bytes must not be able to ask for gigabytes.
+const budgetSlack = 64 << 20
 
-// rebuildTensorV2 implements torch._utils._rebuild_tensor_v2(storage,
-// storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
-// by gathering the view's elements into a contiguous raw tensor.
-func rebuildTensorV2(args pyTuple) (any, error) {
+// rebuild implements torch._utils._rebuild_tensor_v2(storage,
+// storage_offset, size, stride, requires_grad, backward_hooks[, metadata]):
+// a contiguous view shares the storage's bytes, any other is gathered into
+// contiguous ones.
+func (r *pthReader) rebuild(args pyTuple) (any, error) {
 	if len(args) < 4 {
 		return nil, fmt.Errorf("%w: _rebuild_tensor_v2 with %d arguments", ErrCorrupt, len(args))
 	}
@@ -24,11 +25,16 @@ func rebuildTensorV2(args pyTuple) (any, error) {
 	if !ok || err1 != nil || err2 != nil || len(size) != len(stride) {
 		return nil, fmt.Errorf("%w: _rebuild_tensor_v2 arguments %v", ErrCorrupt, args[1:4])
 	}
-	data, err := gather(s, offset, size, stride)
-	if err != nil {
+	if err := checkView(s, offset, size, stride); err != nil {
 		return nil, fmt.Errorf("storage %s: %w", s.key, err)
 	}
-	return &raw{dtype: s.dtype.dtype, shape: size, data: data}, nil
+	n, _ := numel(size) // checked by checkView
+	nbytes := n * int64(s.dtype.dtype.Size())
+	if nbytes > r.budget {
+		return nil, fmt.Errorf("%w: the tensors would take far more memory than the file's size (views repeating a storage?)", ErrUnsupported)
+	}
+	r.budget -= nbytes
+	return &raw{dtype: s.dtype.dtype, shape: size, data: gather(s, offset, size, stride, n)}, nil
 }
 
 // ints converts a tuple of Python ints.
@@ -48,38 +54,43 @@ func ints(v any) ([]int64, error) {
 	return out, nil
 }
 
-// gather copies the elements of the view (offset, size, stride) of s, in
-// row-major order, after checking that every index lies in the storage.
-func gather(s *storage, offset int64, size, stride []int64) ([]byte, error) {
+// checkView checks that every index of the view (offset, size, stride)
+// lies in s.
+func checkView(s *storage, offset int64, size, stride []int64) error {
 	n, err := numel(size)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if offset < 0 || offset > s.numel {
-		return nil, fmt.Errorf("%w: offset %d outside a storage of %d elements", ErrCorrupt, offset, s.numel)
+		return fmt.Errorf("%w: offset %d outside a storage of %d elements", ErrCorrupt, offset, s.numel)
 	}
 	if n == 0 {
-		return []byte{}, nil
+		return nil
 	}
 	last := offset
 	for i, st := range stride {
 		if st < 0 || (st > 0 && size[i]-1 > (maxElements-last)/st) {
-			return nil, fmt.Errorf("%w: stride %v for size %v", ErrCorrupt, stride, size)
+			return fmt.Errorf("%w: stride %v for size %v", ErrCorrupt, stride, size)
 		}
 		last += (size[i] - 1) * st
 	}
 	if last >= s.numel {
-		return nil, fmt.Errorf("%w: view (offset %d, size %v, stride %v) reaches element %d of a storage of %d",
+		return fmt.Errorf("%w: view (offset %d, size %v, stride %v) reaches element %d of a storage of %d",
 			ErrCorrupt, offset, size, stride, last, s.numel)
 	}
+	return nil
+}
+
+// gather returns the n elements of a checked view of s in row-major order.
+func gather(s *storage, offset int64, size, stride []int64, n int64) []byte {
 	es := int64(s.dtype.dtype.Size())
-	if n > s.numel && n*es > maxRepeatBytes {
-		return nil, fmt.Errorf("%w: a view of %d elements repeats a storage of %d (over 256 MiB)", ErrUnsupported, n, s.numel)
+	if n == 0 {
+		return []byte{}
+	}
+	if contiguous(size, stride) {
+		return s.data[offset*es : (offset+n)*es : (offset+n)*es]
 	}
 	out := make([]byte, 0, n*es)
-	if contiguous(size, stride) {
-		return append(out, s.data[offset*es:(offset+n)*es]...), nil
-	}
 	// Walk the index like an odometer, the last dimension fastest.
 	idx := make([]int64, len(size))
 	pos := offset
@@ -96,7 +107,7 @@ func gather(s *storage, offset int64, size, stride []int64) ([]byte, error) {
 			idx[d] = 0
 		}
 		if d < 0 {
-			return out, nil
+			return out
 		}
 	}
 }

@@ -64,11 +64,16 @@ func saveSpecs(t *testing.T, path string, specs []spec, meta *Meta) {
 	}
 }
 
+// TestRoundTrip writes every case in both formats, reads each back in Go,
+// then has PyTorch check them all.
 func TestRoundTrip(t *testing.T) {
-	for _, tc := range roundTripCases {
+	dir := t.TempDir()
+	var files []pyFile
+	for i, tc := range roundTripCases {
 		for _, ext := range []string{".pth", ".safetensors"} {
+			path := filepath.Join(dir, fmt.Sprintf("case%d%s", i, ext))
+			files = append(files, pyFile{path, tc.tensors})
 			t.Run(tc.name+ext, func(t *testing.T) {
-				path := filepath.Join(t.TempDir(), "model"+ext)
 				saveSpecs(t, path, tc.tensors, nil)
 				got, meta, err := LoadOrdered(path)
 				if err != nil {
@@ -78,10 +83,10 @@ func TestRoundTrip(t *testing.T) {
 					t.Errorf("meta = %+v, want nil without a sidecar", meta)
 				}
 				checkEntries(t, got, tc.tensors)
-				pythonCheck(t, path, tc.tensors)
 			})
 		}
 	}
+	pythonCheck(t, files)
 }
 
 // A transposed (non-contiguous) tensor is written in its logical order.
@@ -89,9 +94,12 @@ func TestSaveNonContiguous(t *testing.T) {
 	base := torch.FromFloat32([]float32{1, 2, 3, 4, 5, 6}, 2, 3)
 	tr := base.Transpose(0, 1) // (3, 2): rows [1 4] [2 5] [3 6]
 	want := []spec{floatSpec("t", "float32", []int64{3, 2}, 1, 4, 2, 5, 3, 6)}
+	dir := t.TempDir()
+	var files []pyFile
 	for _, ext := range []string{".pth", ".safetensors"} {
+		path := filepath.Join(dir, "view"+ext)
+		files = append(files, pyFile{path, want})
 		t.Run(ext, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "view"+ext)
 			if err := Save(path, map[string]torch.Tensor{"t": tr}, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -100,9 +108,9 @@ func TestSaveNonContiguous(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkEntries(t, got, want)
-			pythonCheck(t, path, want)
 		})
 	}
+	pythonCheck(t, files)
 }
 
 // Save of a map writes sorted keys; records are aligned as torch.save does.
