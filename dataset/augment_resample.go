@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"sync"
@@ -24,38 +25,115 @@ func resampleRegion(src *Image, r image.Rectangle, w, h int) *Image {
 	if r.Dx() == w && r.Dy() == h {
 		return cropCopy(src, r)
 	}
-	kv := newResampleCoeffs(r.Dy(), h)
+	out := NewImage(w, h)
+	resample(imageRows(src, r), r.Dx(), r.Dy(), w, h, func(y int, row []uint64) {
+		unpackRow(row, out.Pix[3*w*y:3*w*(y+1)])
+	})
+	return out
+}
+
+// rowsFunc returns row y of a region as packed pixels, using buf (of the
+// region's width) if it has to build the row.
+type rowsFunc func(y int, buf []uint64) []uint64
+
+// imageRows reads the rectangle r of src, packing rows on demand.
+func imageRows(src *Image, r image.Rectangle) rowsFunc {
+	return func(y int, buf []uint64) []uint64 {
+		packRow(src.Pix[src.Offset(r.Min.X, r.Min.Y+y):src.Offset(r.Max.X, r.Min.Y+y)], buf)
+		return buf
+	}
+}
+
+// packedImage is an image whose pixels are packed once, for regions that
+// are resized more than once (the two SimCLR views of one image).
+type packedImage struct {
+	w, h int
+	pix  []uint64
+}
+
+// packImage packs the rectangle r of src into a buffer from the scratch
+// pool; release hands it back.
+func packImage(src *Image, r image.Rectangle) *packedImage {
+	p := &packedImage{w: r.Dx(), h: r.Dy(), pix: getScratch(r.Dx() * r.Dy())}
+	for y := range p.h {
+		packRow(src.Pix[src.Offset(r.Min.X, r.Min.Y+y):src.Offset(r.Max.X, r.Min.Y+y)], p.pix[y*p.w:(y+1)*p.w])
+	}
+	return p
+}
+
+func (p *packedImage) release() { putScratch(p.pix) }
+
+// rows reads the rectangle r of p.
+func (p *packedImage) rows(r image.Rectangle) rowsFunc {
+	return func(y int, _ []uint64) []uint64 {
+		i := (r.Min.Y+y)*p.w + r.Min.X
+		return p.pix[i : i+r.Dx()]
+	}
+}
+
+// resizeToImage resizes the rectangle r of p to a w x h image.
+func (p *packedImage) resizeToImage(r image.Rectangle, w, h int) *Image {
+	out := NewImage(w, h)
+	resample(p.rows(r), r.Dx(), r.Dy(), w, h, func(y int, row []uint64) {
+		unpackRow(row, out.Pix[3*w*y:3*w*(y+1)])
+	})
+	return out
+}
+
+// resizeToCHW resizes the rectangle r of p to size x size and writes it
+// straight into dst as ToCHW would (mirrored when mirror is set), without
+// an intermediate image.
+func (p *packedImage) resizeToCHW(r image.Rectangle, size int, dst []float32, norm Normalization, mirror bool) {
+	lut, plane := norm.table(), size*size
+	if len(dst) != 3*plane {
+		panic(fmt.Sprintf("dataset: a %dx%d view needs %d floats, got %d", size, size, 3*plane, len(dst)))
+	}
+	resample(p.rows(r), r.Dx(), r.Dy(), size, size, func(y int, row []uint64) {
+		rd := dst[y*size : (y+1)*size]
+		gd := dst[plane+y*size : plane+(y+1)*size]
+		bd := dst[2*plane+y*size : 2*plane+(y+1)*size]
+		for x, v := range row {
+			d := x
+			if mirror {
+				d = size - 1 - x
+			}
+			rd[d], gd[d], bd[d] = lut[0][uint8(v)], lut[1][uint8(v>>laneBits)], lut[2][uint8(v>>(2*laneBits))]
+		}
+	})
+}
+
+// resample resizes an rw x rh region, read through rows, to w x h and hands
+// every output row, as packed bytes, to emit (which must not keep it).
+func resample(rows rowsFunc, rw, rh, w, h int, emit func(y int, row []uint64)) {
+	kv := newResampleCoeffs(rh, h)
 	first, last := kv.bounds[0], kv.bounds[2*(h-1)]+kv.bounds[2*(h-1)+1]
-	// Horizontal pass over the rows the vertical pass reads, into packed
-	// pixels; without horizontal resizing the rows are only packed.
+	// Horizontal pass over the rows the vertical pass reads.
 	tmp := getScratch(w * (last - first))
 	defer putScratch(tmp)
 	var kh *resampleCoeffs
-	if w != r.Dx() {
-		kh = newResampleCoeffs(r.Dx(), w)
+	if w != rw {
+		kh = newResampleCoeffs(rw, w)
 	}
-	row := getScratch(r.Dx())
-	defer putScratch(row)
+	buf := getScratch(rw)
+	defer putScratch(buf)
 	for y := range last - first {
-		in := src.Pix[src.Offset(r.Min.X, r.Min.Y+first+y):src.Offset(r.Max.X, r.Min.Y+first+y)]
-		dst := tmp[y*w : (y+1)*w]
+		in, dst := rows(first+y, buf), tmp[y*w:(y+1)*w]
 		if kh == nil {
-			packRow(in, dst)
-			continue
+			copy(dst, in)
+		} else {
+			kh.horizontal(in, dst)
 		}
-		packRow(in, row)
-		kh.horizontal(row, dst)
 	}
-	out := NewImage(w, h)
-	if h == r.Dy() {
-		unpackRow(tmp, out.Pix)
-		return out
+	if h == rh {
+		for y := range h {
+			emit(y, tmp[y*w:(y+1)*w])
+		}
+		return
 	}
 	for i := 0; i < len(kv.bounds); i += 2 {
 		kv.bounds[i] -= first
 	}
-	kv.vertical(tmp, w, out)
-	return out
+	kv.vertical(tmp, w, emit)
 }
 
 // scratch recycles the packed buffers of resampleRegion: they are the
@@ -192,11 +270,12 @@ func (c *resampleCoeffs) horizontal(in, out []uint64) {
 	}
 }
 
-// vertical resamples the columns of the packed w-wide rows in into out,
-// whose height is the number of output positions.
-func (c *resampleCoeffs) vertical(in []uint64, w int, out *Image) {
-	acc := make([]uint64, w)
-	for o := range out.H {
+// vertical resamples the columns of the packed w-wide rows in and hands
+// each output row to emit.
+func (c *resampleCoeffs) vertical(in []uint64, w int, emit func(y int, row []uint64)) {
+	acc := getScratch(w)
+	defer putScratch(acc)
+	for o := range len(c.bounds) / 2 {
 		lo, n := c.bounds[2*o], c.bounds[2*o+1]
 		k := c.k[o*c.ksize : o*c.ksize+n]
 		rows := in[lo*w : (lo+n)*w]
@@ -227,6 +306,6 @@ func (c *resampleCoeffs) vertical(in []uint64, w int, out *Image) {
 				acc[x] = laneRound(a)
 			}
 		}
-		unpackRow(acc, out.Pix[3*w*o:3*w*(o+1)])
+		emit(o, acc)
 	}
 }

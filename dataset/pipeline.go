@@ -80,11 +80,12 @@ func (a SimCLRAugment) Check() error {
 	)
 }
 
-// Apply writes the two views of src. When src's shorter side already
-// equals Resize (a cache whose Side is Resize), the square crop is a pure
-// copy, so the views are cut from src directly; a flip is folded into the
-// tensor write. Both shortcuts give exactly the pixels of the plain
-// composition.
+// Apply writes the two views of src. The square crop is packed once for
+// both views (when src's shorter side already equals Resize, as with a
+// cache whose Side is Resize, it is a pure copy and no resize happens), and
+// without colour each view is resized straight into its tensor, the flip
+// folded into the write. These shortcuts give exactly the values of the
+// plain composition of the exported transforms.
 func (a SimCLRAugment) Apply(rng *rand.Rand, src *Image, views [][]float32) int {
 	size := orDefault(a.Resize, 256)
 	px, py := 0.5, 0.5
@@ -92,24 +93,29 @@ func (a SimCLRAugment) Apply(rng *rand.Rand, src *Image, views [][]float32) int 
 		px, py = rng.Float64(), rng.Float64()
 	}
 	sq := SquareCropRect(src.W, src.H, px, py)
-	base, off := src, sq.Min
-	if sq.Dx() != size {
-		base, off = resampleRegion(src, sq, size, size), image.Point{}
+	var base *packedImage
+	if sq.Dx() == size {
+		base = packImage(src, sq)
+	} else {
+		base = packImage(resampleRegion(src, sq, size, size), image.Rect(0, 0, size, size))
 	}
+	defer base.release()
 	crop := a.Crop
 	crop.Size = a.ViewSize()
 	jitter := SimCLRColorJitter(a.Strength)
 	for v := range 2 {
-		m := resampleRegion(base, crop.Params(rng, size, size).Add(off), crop.Size, crop.Size)
+		r := crop.Params(rng, size, size)
 		mirror := rng.Float64() < a.FlipP
-		if a.Color {
-			// Colour operations act per pixel (contrast's mean is the same
-			// for a mirrored image), so mirroring last changes nothing.
-			p := jitter.Params(rng)
-			p.applyInPlace(m)
-			if rng.Float64() < a.GrayP {
-				grayscale(m)
-			}
+		if !a.Color {
+			base.resizeToCHW(r, crop.Size, views[v], a.Norm, mirror)
+			continue
+		}
+		m := base.resizeToImage(r, crop.Size, crop.Size)
+		// Colour operations act per pixel (contrast's mean is the same for a
+		// mirrored image), so mirroring last changes nothing.
+		jitter.Params(rng).applyInPlace(m)
+		if rng.Float64() < a.GrayP {
+			grayscale(m)
 		}
 		toCHW(m, views[v], a.Norm, mirror)
 	}

@@ -172,3 +172,47 @@ func TestPipelineCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestSimCLRAugmentEqualsComposition checks Apply's shortcuts (one packed
+// square for both views, resizing straight into the tensor, the flip folded
+// into the write) against the plain composition of the exported transforms
+// drawing from the same seed.
+func TestSimCLRAugmentEqualsComposition(t *testing.T) {
+	cases := []struct {
+		name  string
+		w, h  int
+		color bool
+	}{
+		{"square needs a resize", 24, 20, false},
+		{"square is a pure crop", 16, 21, false},
+		{"colour, resize", 24, 20, true},
+		{"colour, pure crop", 21, 16, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := NewImage(c.w, c.h)
+			fill := rand.New(rand.NewPCG(uint64(c.w), uint64(c.h)))
+			for i := range src.Pix {
+				src.Pix[i] = uint8(fill.IntN(256))
+			}
+			a := DefaultSimCLRAugment()
+			a.Resize, a.Crop.Size, a.Color, a.Norm = 16, 8, c.color, ImageNet
+			for seed := range uint64(10) {
+				got, _ := augViews(a, src, seed)
+				rng := rand.New(rand.NewPCG(seed, 77))
+				base := ResizeCrop(rng, src, 16, true)
+				for v := range 2 {
+					m := a.Crop.Apply(rng, base)
+					m = RandomFlipHorizontal(rng, m, a.FlipP)
+					if c.color {
+						m = SimCLRColorJitter(a.Strength).Apply(rng, m)
+						m = RandomGrayscale(rng, m, a.GrayP)
+					}
+					if want := augTensor(m, ImageNet); !augEqual(got[v], want) {
+						t.Fatalf("seed %d view %d differs from the composition", seed, v)
+					}
+				}
+			}
+		})
+	}
+}
