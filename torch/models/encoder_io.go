@@ -149,7 +149,7 @@ func encoderState(sd map[string]torch.Tensor) (map[string]torch.Tensor, error) {
 // sidecar of kind "encoder" recording enc's arch and whatever else meta
 // holds (image size, normalization, precision...; meta may be nil and is
 // not modified). PyTorch's load_state_dict(strict=True) takes the file for
-// a timm body (num_classes=0, global_pool=”).
+// a timm body (num_classes=0, global_pool="").
 func SaveEncoder(path string, enc *SEResNeXt, meta *checkpoint.Meta) error {
 	m := checkpoint.Meta{}
 	if meta != nil {
