@@ -113,7 +113,7 @@ func TestSaveNonContiguous(t *testing.T) {
 	pythonCheck(t, files)
 }
 
-// Save of a map writes sorted keys; records are aligned as torch.save does.
+// Records are laid out and aligned as torch.save does.
 func TestSavePTHLayout(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "enc.pth")
 	saveSpecs(t, path, []spec{
