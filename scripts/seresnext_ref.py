@@ -19,24 +19,24 @@ Layout (what the names in a state_dict come from):
            2 BN1d, 3 Dropout, 4 Linear(no bias), 5 ReLU, 6 BN1d, 7 Dropout,
            8 Linear(no bias); a Dropout of p=0 is left out, as fastai does.
 
-Commands (all tensors are exchanged as a "raw state" directory: index.json
-naming each tensor's dtype, shape and byte range in data.bin):
+Commands (tensors travel as .pth files: torch.load of what ppctl's
+torch/checkpoint writes, torch.save of a plain dict for ppctl to read):
   keys  --arch A [--classes N | --head N]      print "name shape" per entry
   count --arch A [--classes N]                  print the parameter count
-  init  --arch A --seed S [--head N] --out DIR  timm (+ fastai head) init
-  check --arch A [--classes N | --head N] --state DIR
+  init  --arch A --seed S [--classes N | --head N] --out F.pth
+                                                timm (+ fastai head) init
+  check --arch A [--classes N | --head N] --state F.pth
                                                 load_state_dict(strict=True)
-  run   --arch A --head N --state DIR --input DIR --out DIR [--ps P]
+  run   --arch A --head N --state F.pth --input F.pth --out F.pth [--ps P]
         train-mode forward + cross-entropy backward, then eval forward;
         writes features, logits, loss, gradients and updated buffers.
+  --threads N sets torch's intra-op threads (default 1: the golden values
+  then do not depend on the machine's core count).
 """
 import argparse
-import json
 import math
-import pathlib
 import sys
 
-import numpy as np
 import torch
 import torch.nn as nn
 
@@ -246,38 +246,6 @@ def build(arch, classes=0, head=0, ps=0.5):
     return Classifier(body, h)
 
 
-# --------------------------------------------------------------- raw state
-
-DTYPES = {"float32": (np.float32, torch.float32), "int64": (np.int64, torch.int64)}
-
-
-def read_raw(d):
-    d = pathlib.Path(d)
-    index = json.loads((d / "index.json").read_text())
-    data = (d / "data.bin").read_bytes()
-    out = {}
-    for e in index["tensors"]:
-        npt, _ = DTYPES[e["dtype"]]
-        a = np.frombuffer(data, dtype=npt, count=int(np.prod(e["shape"], dtype=np.int64)), offset=e["offset"])
-        out[e["name"]] = torch.from_numpy(a.copy()).reshape(e["shape"])
-    return out
-
-
-def write_raw(d, tensors):
-    d = pathlib.Path(d)
-    d.mkdir(parents=True, exist_ok=True)
-    index, chunks, off = [], [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous()
-        dt = "int64" if t.dtype == torch.int64 else "float32"
-        b = t.to(DTYPES[dt][1]).numpy().tobytes()
-        index.append({"name": name, "dtype": dt, "shape": list(t.shape), "offset": off, "nbytes": len(b)})
-        chunks.append(b)
-        off += len(b)
-    (d / "data.bin").write_bytes(b"".join(chunks))
-    (d / "index.json").write_text(json.dumps({"tensors": index}, indent=0))
-
-
 # ---------------------------------------------------------------- commands
 
 def run(model, x, labels):
@@ -314,8 +282,9 @@ def main():
     ap.add_argument("--state")
     ap.add_argument("--input")
     ap.add_argument("--out")
+    ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    torch.set_num_threads(a.threads)
     if a.command == "init":
         torch.manual_seed(a.seed)
     model = build(a.arch, a.classes, a.head, a.ps)
@@ -325,14 +294,15 @@ def main():
     elif a.command == "count":
         print(sum(p.numel() for p in model.parameters()))
     elif a.command == "init":
-        write_raw(a.out, model.state_dict())
+        torch.save(dict(model.state_dict()), a.out)
     elif a.command == "check":
-        model.load_state_dict(read_raw(a.state), strict=True)
+        model.load_state_dict(torch.load(a.state), strict=True)
         print("ok", len(model.state_dict()), "entries")
     elif a.command == "run":
-        model.load_state_dict(read_raw(a.state), strict=True)
-        inp = read_raw(a.input)
-        write_raw(a.out, run(model, inp["x"], inp["labels"]))
+        model.load_state_dict(torch.load(a.state), strict=True)
+        inp = torch.load(a.input)
+        out = run(model, inp["x"], inp["labels"])
+        torch.save({k: v.detach().contiguous() for k, v in out.items()}, a.out)
 
 
 if __name__ == "__main__":

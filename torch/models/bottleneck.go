@@ -70,10 +70,10 @@ func NewBottleneck(c BlockConfig, withDownsample bool) *Bottleneck {
 func (b *Bottleneck) Forward(x torch.Tensor) torch.Tensor {
 	y := b.Conv1.Forward(x) // (N, width, H, W)
 	y = b.BN1.Forward(y)    // (N, width, H, W)
-	y = torch.Relu(y)       // (N, width, H, W)
+	y = relu(y)             // (N, width, H, W)
 	y = b.Conv2.Forward(y)  // (N, width, H/s, W/s): grouped 3x3
 	y = b.BN2.Forward(y)    // (N, width, H/s, W/s)
-	y = torch.Relu(y)       // (N, width, H/s, W/s)
+	y = relu(y)             // (N, width, H/s, W/s)
 	y = b.Conv3.Forward(y)  // (N, out, H/s, W/s)
 	y = b.BN3.Forward(y)    // (N, out, H/s, W/s)
 	y = b.SE.Forward(y)     // (N, out, H/s, W/s)
@@ -81,7 +81,7 @@ func (b *Bottleneck) Forward(x torch.Tensor) torch.Tensor {
 	if b.Downsample != nil {
 		shortcut = b.Downsample.Forward(x) // (N, out, H/s, W/s)
 	}
-	return torch.Relu(torch.Add(y, shortcut)) // (N, out, H/s, W/s)
+	return relu(add(y, shortcut)) // (N, out, H/s, W/s)
 }
 
 // SetTraining sets the mode of every batch norm of the block.
@@ -136,7 +136,7 @@ func NewDownsample(in, out, stride int64, avgPool bool) *Downsample {
 // Forward projects x: (N, in, H, W) -> (N, out, ceil(H/s), ceil(W/s)).
 func (d *Downsample) Forward(x torch.Tensor) torch.Tensor {
 	if d.AvgPool && d.Stride != 1 {
-		x = torch.AvgPool2d(x, 2, d.Stride, 0, true, false) // (N, in, ceil(H/2), ceil(W/2))
+		x = avgPool2d(x, 2, d.Stride, 0, true, false) // (N, in, ceil(H/2), ceil(W/2))
 	}
 	x = d.Conv.Forward(x)  // (N, out, H/s, W/s)
 	return d.BN.Forward(x) // (N, out, H/s, W/s)

@@ -14,9 +14,9 @@ type ConcatPool struct{}
 // Forward pools x.
 func (ConcatPool) Forward(x torch.Tensor) torch.Tensor {
 	mustNCHW("concat pool", x)
-	mx := torch.AdaptiveMaxPool2d(x, 1, 1)      // (N, C, 1, 1)
-	av := torch.AdaptiveAvgPool2d(x, 1, 1)      // (N, C, 1, 1)
-	return torch.Cat([]torch.Tensor{mx, av}, 1) // (N, 2C, 1, 1)
+	mx := adaptiveMaxPool2d(x, 1, 1)      // (N, C, 1, 1)
+	av := adaptiveAvgPool2d(x, 1, 1)      // (N, C, 1, 1)
+	return cat([]torch.Tensor{mx, av}, 1) // (N, 2C, 1, 1)
 }
 
 // SetTraining does nothing.
@@ -31,7 +31,7 @@ type Flatten struct{}
 
 // Forward flattens x.
 func (Flatten) Forward(x torch.Tensor) torch.Tensor {
-	return torch.Reshape(x, x.Shape()[0], -1) // (N, C*H*W)
+	return reshape(x, x.Shape()[0], -1) // (N, C*H*W)
 }
 
 // SetTraining does nothing.
@@ -44,7 +44,7 @@ func (Flatten) Entries(string) []Entry { return nil }
 type ReLU struct{}
 
 // Forward applies the ReLU.
-func (ReLU) Forward(x torch.Tensor) torch.Tensor { return torch.Relu(x) }
+func (ReLU) Forward(x torch.Tensor) torch.Tensor { return relu(x) }
 
 // SetTraining does nothing.
 func (ReLU) SetTraining(bool) {}
@@ -63,7 +63,7 @@ type Dropout struct {
 func NewDropout(p float64) *Dropout { return &Dropout{P: p, training: true} }
 
 // Forward applies dropout: same shape as x.
-func (d *Dropout) Forward(x torch.Tensor) torch.Tensor { return torch.Dropout(x, d.P, d.training) }
+func (d *Dropout) Forward(x torch.Tensor) torch.Tensor { return dropout(x, d.P, d.training) }
 
 // SetTraining turns dropping on or off.
 func (d *Dropout) SetTraining(on bool) { d.training = on }
@@ -79,7 +79,7 @@ func LinBnDrop(in, out int64, bn bool, p float64, act bool) []Layer {
 	var ls []Layer
 	if bn {
 		n := NewBatchNorm(in)
-		torch.NoGrad(func() { torch.CopyInto(n.Bias(), torch.AddScalar(torch.ZerosLike(n.Bias()), 1e-3)) })
+		fill(n.Bias(), 1e-3)
 		ls = append(ls, n)
 	}
 	if p != 0 {

@@ -1,17 +1,14 @@
 package models
 
 import (
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"os/exec"
-	"path/filepath"
+	"runtime"
 	"testing"
-	"unsafe"
 
 	"github.com/ppctl/ppctl/torch"
+	"github.com/ppctl/ppctl/torch/checkpoint"
 )
 
 // recipe returns the deterministic value of the j-th state entry, as
@@ -77,8 +74,15 @@ func recipeInput(n, size int64) torch.Tensor {
 // crossEntropy is mean(-sum(onehot * log_softmax(logits))), the loss the
 // reference uses.
 func crossEntropy(logits torch.Tensor, labels []int64) torch.Tensor {
-	oh := torch.OneHot(torch.FromInt64(labels, int64(len(labels))), logits.Shape()[1])
-	return torch.Neg(torch.MeanDims(torch.SumDims(torch.Mul(oh, torch.LogSoftmax(logits, 1)), false, 1), false))
+	lab := torch.FromInt64(labels, int64(len(labels)))
+	oh := torch.OneHot(lab, logits.Shape()[1]) // (N, K)
+	lsm := torch.LogSoftmax(logits, 1)         // (N, K)
+	prod := mul(oh, lsm)                       // (N, K)
+	sum := torch.SumDims(prod, false, 1)       // (N)
+	mean := meanDims(sum, false)               // ()
+	loss := torch.Neg(mean)
+	runtime.KeepAlive([]torch.Tensor{lab, oh, lsm, prod, sum, mean, logits})
+	return loss
 }
 
 // relErr returns max|got-want| / max|want| and the index of the worst
@@ -116,6 +120,7 @@ func f64(v []float32) []float64 {
 func checkClose(t *testing.T, what string, got torch.Tensor, want []float64, tol float64) {
 	t.Helper()
 	g := f64(torch.Float32s(got))
+	runtime.KeepAlive(got)
 	if len(g) != len(want) {
 		t.Errorf("%s: %d values, want %d (shape %v)", what, len(g), len(want), got.Shape())
 		return
@@ -135,84 +140,22 @@ func python(t *testing.T) string {
 	return py
 }
 
-// rawEntry is one tensor of the raw state directories seresnext_ref.py
-// reads and writes (index.json + data.bin).
-type rawEntry struct {
-	Name   string  `json:"name"`
-	DType  string  `json:"dtype"`
-	Shape  []int64 `json:"shape"`
-	Offset int64   `json:"offset"`
-	NBytes int64   `json:"nbytes"`
-}
-
-// writeRaw stores named tensors (float32 or int64) for the Python script.
-func writeRaw(t *testing.T, dir string, names []string, ts map[string]torch.Tensor) {
+// savePTH writes named tensors as a .pth for the Python script.
+func savePTH(t *testing.T, path string, names []string, ts map[string]torch.Tensor) {
 	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var index []rawEntry
-	var data []byte
-	for _, n := range names {
-		x := ts[n]
-		dt, b := "float32", []byte(nil)
-		if torch.TypeOf(x) == torch.Int64 {
-			dt = "int64"
-			for _, v := range torch.Int64s(x) {
-				b = binary.LittleEndian.AppendUint64(b, uint64(v))
-			}
-		} else {
-			for _, v := range torch.Float32s(x) {
-				b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
-			}
-		}
-		shape := x.Shape()
-		if shape == nil {
-			shape = []int64{}
-		}
-		index = append(index, rawEntry{Name: n, DType: dt, Shape: shape, Offset: int64(len(data)), NBytes: int64(len(b))})
-		data = append(data, b...)
-	}
-	js, _ := json.Marshal(map[string]any{"tensors": index})
-	if err := os.WriteFile(filepath.Join(dir, "index.json"), js, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "data.bin"), data, 0o644); err != nil {
+	if err := checkpoint.SaveOrdered(path, names, ts, nil); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// readRaw loads a raw state directory as float32 or int64 tensors.
-func readRaw(t *testing.T, dir string) map[string]torch.Tensor {
+// loadPTH reads a .pth the Python script wrote.
+func loadPTH(t *testing.T, path string) map[string]torch.Tensor {
 	t.Helper()
-	js, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	sd, _, err := checkpoint.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "data.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var idx struct{ Tensors []rawEntry }
-	if err := json.Unmarshal(js, &idx); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]torch.Tensor{}
-	for _, e := range idx.Tensors {
-		b := data[e.Offset : e.Offset+e.NBytes]
-		dt := torch.Float32
-		if e.DType == "int64" {
-			dt = torch.Int64
-		} else if e.DType != "float32" {
-			t.Fatalf("%s: dtype %s", e.Name, e.DType)
-		}
-		if len(b) == 0 {
-			out[e.Name] = torch.Zeros(dt, e.Shape...)
-			continue
-		}
-		out[e.Name] = torch.FromData(unsafe.Pointer(&b[0]), dt, e.Shape...)
-	}
-	return out
+	return sd
 }
 
 // runPython runs scripts/seresnext_ref.py with args from the repo root.
@@ -238,4 +181,20 @@ func shapeString(s []int64) string {
 		out += fmt.Sprint(d)
 	}
 	return out
+}
+
+// oneThread runs the rest of the (sub)test on one intra-op thread, as the
+// reference does: a multi-threaded convolution or batch norm sums in
+// another order, and train-mode batch norm over a few samples amplifies
+// that fp32 rounding past 1e-4 in the deepest gradients. libtorch's thread
+// count is per OS thread (OpenMP), so the goroutine is locked to its
+// thread first; call it in the goroutine that computes (each t.Run).
+func oneThread(t *testing.T) {
+	runtime.LockOSThread()
+	prev := torch.Threads()
+	torch.SetThreads(1)
+	t.Cleanup(func() {
+		torch.SetThreads(prev)
+		runtime.UnlockOSThread()
+	})
 }

@@ -28,7 +28,7 @@ func NewBatchNorm(c int64) *BatchNorm {
 // Forward normalises x: (N, C, ...) -> same shape.
 func (b *BatchNorm) Forward(x torch.Tensor) torch.Tensor {
 	if b.training {
-		torch.CopyInto(b.batches, torch.AddScalar(b.batches, 1))
+		copyInto(b.batches, torch.AddScalar(b.batches, 1))
 	}
 	return b.m.Forward(x)
 }

@@ -159,7 +159,7 @@ func (m *SEResNeXt) FeatureDim() int64 { return m.Variant.FeatureDim() }
 func (m *SEResNeXt) Features(x torch.Tensor) torch.Tensor {
 	mustNCHW(m.Arch(), x)
 	if m.channelsLast {
-		x = torch.ChannelsLast(x) // (N, 3, H, W) stored NHWC
+		x = channelsLast(x) // (N, 3, H, W) stored NHWC
 	}
 	x = m.Stem.Forward(x) // (N, C0, H/4, W/4)
 	for _, stage := range m.Stages {
@@ -177,8 +177,8 @@ func (m *SEResNeXt) Forward(x torch.Tensor) torch.Tensor {
 	if m.FC == nil {
 		return f
 	}
-	p := torch.MeanDims(f, false, 2, 3) // (N, C): timm's global average pool
-	return m.FC.Forward(p)              // (N, Classes)
+	p := meanDims(f, false, 2, 3) // (N, C): timm's global average pool
+	return m.FC.Forward(p)        // (N, Classes)
 }
 
 // SetTraining sets every batch norm's mode.
@@ -222,9 +222,9 @@ func (m *SEResNeXt) SetChannelsLast(on bool) {
 			continue
 		}
 		if on {
-			e.Tensor.SetData(torch.ChannelsLast(e.Tensor))
+			setData(e.Tensor, channelsLast(e.Tensor))
 		} else {
-			e.Tensor.SetData(torch.Contiguous(e.Tensor))
+			setData(e.Tensor, contiguous(e.Tensor))
 		}
 	}
 }

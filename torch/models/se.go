@@ -58,12 +58,12 @@ func NewSqueezeExcite(channels int64, cfg SEConfig) *SqueezeExcite {
 
 // Forward gates the channels of x, (N, C, H, W) -> (N, C, H, W).
 func (s *SqueezeExcite) Forward(x torch.Tensor) torch.Tensor {
-	g := torch.MeanDims(x, true, 2, 3) // (N, C, 1, 1): squeeze
-	g = s.FC1.Forward(g)               // (N, rd, 1, 1)
-	g = torch.Relu(g)                  // (N, rd, 1, 1)
-	g = s.FC2.Forward(g)               // (N, C, 1, 1)
-	g = torch.Sigmoid(g)               // (N, C, 1, 1): excitation
-	return torch.Mul(x, g)             // (N, C, H, W)
+	g := meanDims(x, true, 2, 3) // (N, C, 1, 1): squeeze
+	g = s.FC1.Forward(g)         // (N, rd, 1, 1)
+	g = relu(g)                  // (N, rd, 1, 1)
+	g = s.FC2.Forward(g)         // (N, C, 1, 1)
+	g = sigmoid(g)               // (N, C, 1, 1): excitation
+	return mul(x, g)             // (N, C, H, W)
 }
 
 // SetTraining does nothing: the gate has no mode.

@@ -81,14 +81,14 @@ func (s *Stem) Forward(x torch.Tensor) torch.Tensor {
 	} else {
 		x = s.Convs[0].Forward(x) // (N, c0, H/2, W/2): 3x3 stride 2
 		x = s.Norms[0].Forward(x) // (N, c0, H/2, W/2)
-		x = torch.Relu(x)         // (N, c0, H/2, W/2)
+		x = relu(x)               // (N, c0, H/2, W/2)
 		x = s.Convs[1].Forward(x) // (N, w, H/2, W/2)
 		x = s.Norms[1].Forward(x) // (N, w, H/2, W/2)
-		x = torch.Relu(x)         // (N, w, H/2, W/2)
+		x = relu(x)               // (N, w, H/2, W/2)
 		x = s.Convs[2].Forward(x) // (N, 2w, H/2, W/2)
 	}
 	x = s.BN1.Forward(x)                                                                     // (N, C, H/2, W/2)
-	x = torch.Relu(x)                                                                        // (N, C, H/2, W/2)
+	x = relu(x)                                                                              // (N, C, H/2, W/2)
 	return F.MaxPool2d(x, []int64{3, 3}, []int64{2, 2}, []int64{1, 1}, []int64{1, 1}, false) // (N, C, H/4, W/4)
 }
 
