@@ -4,7 +4,8 @@
 Usage: /usr/bin/python3 scripts/gen_checkpoint_golden.py [OUT_DIR]
 (default torch/checkpoint/testdata)
 
-Every file is made by PyTorch itself (torch.save), except minimal.safetensors,
+Every file is made by PyTorch itself (torch.save; legacy_*.pth in the
+non-zip format of PyTorch < 1.6), except minimal.safetensors,
 which is laid out by hand here (8-byte little-endian header length, JSON
 header, raw bytes) as the safetensors format describes. golden.json lists,
 for each file, the tensors in the order a reader must return them, with
@@ -133,8 +134,11 @@ def main():
         golden[fname] = [describe(k, v) for k, v in flat_items(obj)]
     tensors = write_safetensors(os.path.join(out, "minimal.safetensors"))
     golden["minimal.safetensors"] = [describe(k, v) for k, v in tensors.items()]
-    torch.save({"w": torch.ones(2)}, os.path.join(out, "legacy.pth"),
-               _use_new_zipfile_serialization=False)
+    # The legacy (non-zip) format of PyTorch < 1.6.
+    for fname, make in [("legacy_state_dict.pth", state_dict_file), ("legacy_views.pth", views_file)]:
+        obj = make()
+        torch.save(obj, os.path.join(out, fname), _use_new_zipfile_serialization=False)
+        golden[fname] = [describe(k, v) for k, v in flat_items(obj)]
     with open(os.path.join(out, "golden.json"), "w") as f:
         json.dump({"torch_version": torch.__version__, "files": golden}, f, indent=1)
         f.write("\n")

@@ -14,7 +14,7 @@ func TestConvertPyTorchFiles(t *testing.T) {
 	golden := goldenSpecs(t)
 	dir := t.TempDir()
 	var files []pyFile
-	for _, in := range []string{"state_dict.pth", "plain_dict.pth", "views.pth", "half.pth", "minimal.safetensors"} {
+	for _, in := range []string{"state_dict.pth", "plain_dict.pth", "views.pth", "half.pth", "minimal.safetensors", "legacy_state_dict.pth"} {
 		for _, ext := range []string{".pth", ".safetensors"} {
 			out := filepath.Join(dir, strings.ReplaceAll(in, ".", "_")+ext)
 			files = append(files, pyFile{out, golden[in]})

@@ -36,8 +36,8 @@
 // storage types, so a checkpoint cannot run code; a file holding anything
 // else (an optimizer state, an int, a custom class) is refused with
 // ErrUnsupported naming the entry. The legacy format of PyTorch < 1.6
-// (non-zip, torch.save(..., _use_new_zipfile_serialization=False)) is
-// recognized and refused: re-save such a file with a recent PyTorch.
+// (non-zip, torch.save(..., _use_new_zipfile_serialization=False)) loads
+// too, except storage views of PyTorch < 0.4.
 //
 // Writes follow torch.save's layout (records stored uncompressed, data
 // aligned to 64 bytes, a plain dict in the given order), each tensor
@@ -46,7 +46,8 @@
 // # Integrity
 //
 // .pth records carry CRC-32s, which catch a damaged storage. safetensors
-// has no checksum: without a sidecar, a flipped bit inside its data goes
-// unnoticed (a truncation does not). With a sidecar, the SHA-256 of the
-// whole file is checked before anything is parsed (ErrChecksum).
+// and legacy .pth files have no checksum: without a sidecar, a flipped bit
+// inside their data goes unnoticed (a truncation does not). With a
+// sidecar, the SHA-256 of the whole file is checked before anything is
+// parsed (ErrChecksum).
 package checkpoint

@@ -67,6 +67,8 @@ func TestLoadFilesPyTorchWrote(t *testing.T) {
 		{"views.pth", "views of one storage: transposed, offset, strided, empty"},
 		{"half.pth", "float16 and bfloat16, a transposed half view, a 0-dim bfloat16"},
 		{"minimal.safetensors", "hand-written safetensors, header order differs from data order"},
+		{"legacy_state_dict.pth", "the state_dict in the legacy non-zip format"},
+		{"legacy_views.pth", "views of one storage in the legacy non-zip format"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
@@ -86,9 +88,36 @@ func TestLoadFilesPyTorchWrote(t *testing.T) {
 	}
 }
 
-func TestLoadLegacyFormatIsRefused(t *testing.T) {
-	_, _, err := Load("testdata/legacy.pth")
-	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "legacy.pth") {
-		t.Fatalf("err = %v, want ErrUnsupported naming legacy.pth", err)
+// A legacy file cut short or with its storage list damaged is refused
+// (its storages have no CRC, so only truncation and structure are caught).
+func TestLoadDamagedLegacyFile(t *testing.T) {
+	orig, err := os.ReadFile("testdata/legacy_views.pth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		damage func([]byte) []byte
+	}{
+		{"truncated by one byte", func(b []byte) []byte { return b[:len(b)-1] }},
+		{"truncated after the magic number", func(b []byte) []byte { return b[:len(legacyMagic)+3] }},
+		{"truncated to half", func(b []byte) []byte { return b[:len(b)/2] }},
+		{"storage count changed", func(b []byte) []byte {
+			out := append([]byte{}, b...)
+			out[len(out)-12*4-8] ^= 0x01 // the numel before the 12 float32s of the one storage
+			return out
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "legacy.pth")
+			if err := os.WriteFile(path, tc.damage(orig), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := Load(path)
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("err = %v, want ErrCorrupt naming %s", err, path)
+			}
+		})
 	}
 }

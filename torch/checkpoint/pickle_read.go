@@ -13,6 +13,10 @@ import (
 // checked against the bytes that remain, so truncated or garbled input is
 // an error, never a panic or a huge allocation. Classes are not imported:
 // GLOBAL opcodes go to a resolver that knows a short allow-list.
+//
+// github.com/nlpodyssey/gopickle v0.2.0 was tried first: it reads torch's
+// state dicts, but allocates whatever a length field says before reading,
+// so the 11 bytes "\x80\x04\x8d" + 0x7fffffffffffffff panic in makeslice.
 
 // Python values as the unpickler builds them: nil (None), bool, int64,
 // float64, string, []byte, pyTuple, *pyList, *pyDict, and whatever the

@@ -47,11 +47,11 @@ type pthReader struct {
 // readPTH parses a .pth archive held in data and returns its tensors in
 // file order, nested dicts flattened with "." between keys.
 func readPTH(data []byte) ([]named, error) {
+	if isLegacy(data) {
+		return readLegacy(data)
+	}
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		if len(data) >= 2 && data[0] == 0x80 && data[1] == 0x02 {
-			return nil, fmt.Errorf("%w: the legacy (pre-1.6, non-zip) torch.save format; re-save it with a recent PyTorch", ErrUnsupported)
-		}
-		return nil, fmt.Errorf("%w: not a zip archive, so not a .pth file written by torch.save", ErrCorrupt)
+		return nil, fmt.Errorf("%w: not a zip archive (nor the legacy format), so not a .pth file written by torch.save", ErrCorrupt)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -77,6 +77,12 @@ func readPTH(data []byte) ([]named, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%sdata.pkl: %w", r.prefix, err)
 	}
+	return tensorsOf(obj)
+}
+
+// tensorsOf returns the tensors of the unpickled top-level object, which
+// must be a dict.
+func tensorsOf(obj any) ([]named, error) {
 	top, ok := obj.(*pyDict)
 	if !ok {
 		return nil, fmt.Errorf("%w: the file holds a %s, not a dict of tensors (save model.state_dict())", ErrUnsupported, pyTypeName(obj))
