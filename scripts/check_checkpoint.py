@@ -1,17 +1,19 @@
 #!/usr/bin/python3
-"""Check a checkpoint written by ppctl against the values it should hold.
+"""Check checkpoints written by ppctl against the values they should hold.
 
-Usage: /usr/bin/python3 scripts/check_checkpoint.py FILE EXPECTED.json
+Usage: /usr/bin/python3 scripts/check_checkpoint.py EXPECTED.json
 
-FILE is a .pth (read with torch.load, as a user would) or a .safetensors
-(parsed by hand: 8-byte little-endian header length, JSON header, raw
-bytes). EXPECTED.json is {"entries": [{"name", "dtype", "shape", "values"}]}
-in the order the file must list them; "dtype" is PyTorch's name (float32,
-bfloat16, ...) and "values" the elements in row-major order, compared
-exactly. Exits 0 and prints "ok: N tensors" when everything matches;
-otherwise prints one line per mismatch and exits 1.
+EXPECTED.json is {"files": [{"path": FILE, "entries": [{"name", "dtype",
+"shape", "values"}, ...]}, ...]}, each file's entries in the order the file
+must list them; "dtype" is PyTorch's name (float32, bfloat16, ...) and
+"values" the elements in row-major order, compared exactly. A .pth FILE is
+read with torch.load, as a user would; a .safetensors FILE is parsed by hand
+(8-byte little-endian header length, JSON header, raw bytes). Prints
+"ok: N files" and exits 0 when everything matches; otherwise prints one line
+"FILE: problem" per mismatch and exits 1.
 
-Used by torch/checkpoint's tests (Go writes, Python reads).
+Used by torch/checkpoint's tests (Go writes, Python reads); one run checks
+many files, since importing torch takes a second or two.
 """
 import json
 import struct
@@ -49,17 +51,14 @@ def load_safetensors(path):
     return names, tensors
 
 
-def main():
-    path, expected_path = sys.argv[1], sys.argv[2]
-    with open(expected_path) as f:
-        expected = json.load(f)["entries"]
+def check(path, expected):
+    """Return the problems of one file, as strings."""
     if path.endswith(".safetensors"):
         names, tensors = load_safetensors(path)
     else:
         tensors = torch.load(path)
         if type(tensors) is not dict:
-            print(f"torch.load returned a {type(tensors).__name__}, want dict")
-            return 1
+            return [f"torch.load returned a {type(tensors).__name__}, want dict"]
         names = list(tensors)
     problems = []
     want_names = [e["name"] for e in expected]
@@ -85,11 +84,24 @@ def main():
             got = flat.double().tolist()
         if got != e["values"]:
             problems.append(f"{e['name']}: values {got}, want {e['values']}")
-    for p in problems:
-        print(p)
-    if problems:
+    return problems
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        files = json.load(f)["files"]
+    failed = False
+    for item in files:
+        try:
+            problems = check(item["path"], item["entries"])
+        except Exception as e:  # a file torch cannot read at all
+            problems = [f"{type(e).__name__}: {e}"]
+        for p in problems:
+            print(f"{item['path']}: {p}")
+        failed = failed or bool(problems)
+    if failed:
         return 1
-    print(f"ok: {len(expected)} tensors")
+    print(f"ok: {len(files)} files")
     return 0
 
 

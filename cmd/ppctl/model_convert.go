@@ -24,7 +24,7 @@ func modelConvertCommand() *cli.Command {
 			"A sidecar IN.json is verified and carried over as OUT.json with OUT's SHA-256.\n" +
 			"Flags go before IN.",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "force", Usage: "replace OUT (and OUT.json) if it exists (default false: refuse)", EnvVars: []string{"PPCTL_FORCE"}},
+			&cli.BoolFlag{Name: "force", Usage: "replace OUT (and OUT.json) if it exists; without it an existing OUT is refused", EnvVars: []string{"PPCTL_FORCE"}},
 		},
 		Action: modelConvertAction,
 	}
