@@ -20,10 +20,12 @@
 //   - scoring a submission against true labels (accuracy, mean and per-class
 //     ROC AUC).
 //
-// The fold and blending maths are pure Go over slices and import no torch,
-// so they build and test anywhere; the training steps run through
-// torch/train. softlabel never imports ssl: an encoder reaches it as a
-// checkpoint file.
+// The fold and blending maths (folds.go, blend.go, targets.go) are pure Go
+// over slices; the training steps run through torch/train with the
+// classifiers of torch/models (NewClassifier: an encoder checkpoint's exact
+// weights plus fastai's head, which the blog's code meant to build but did
+// not). softlabel never imports ssl: an encoder reaches it as a checkpoint
+// file or a pretraining run directory.
 //
 // A sketch of the blog's soft-label targets for one fold:
 //
@@ -33,4 +35,22 @@
 //	targets, err := b.Targets(given, softlabel.Pseudo{Labels: oofPred}, nClasses)
 //	// train on targets[i*nClasses:(i+1)*nClasses] for i in folds[k].Train,
 //	// validate on softlabel.OneHot of the given labels of folds[k].Valid.
+//
+// The whole recipe on a dataset folder, each step writing a run directory
+// (fold<k>/metrics.jsonl, fold<k>/complete.json for Runtime.Resume,
+// pseudolabels.csv, fold<k>/best.pth):
+//
+//	ds, err := dataset.Open(dir)
+//	pl := softlabel.DefaultPseudoLabelConfig() // 2 folds, fine_tune(15)
+//	pl.Encoder = "runs/simclr"
+//	res, err := softlabel.PseudoLabel(ctx, ds, pl, softlabel.Runtime{Dir: "runs/pseudo", Reporter: r})
+//	ft := softlabel.DefaultFineTuneSettings() // 3 folds, fine_tune(25, 1e-3, freeze 2), w 0.5 hard
+//	ft.Encoder = pl.Encoder
+//	fit, err := softlabel.FineTune(ctx, ds, res.Labels, ft, softlabel.Runtime{Dir: "runs/ft", Reporter: r})
+//	probs, err := softlabel.Predict(ctx, ds, fit.Checkpoints(), softlabel.DefaultPredictConfig(), softlabel.Runtime{})
+//	err = ds.WriteSubmission("submission.csv", probs)
+//	scores, err := softlabel.ScoreFiles("test_truth.csv", "submission.csv")
+//
+// FineTune with nil pseudo-labels trains on the given labels alone (the
+// w = 1 baseline the evidence in EVIDENCE.md compares against).
 package softlabel

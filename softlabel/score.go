@@ -1,6 +1,7 @@
 package softlabel
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -71,6 +72,11 @@ func Score(classes []string, truth []dataset.Item, pred *dataset.Predictions) (*
 		return nil, fmt.Errorf("softlabel: score: %w", err)
 	}
 	if s.ROCAUC, err = train.ROCAUCPerClass(scores, n, labels); err != nil {
+		var one *train.OneClassError
+		if errors.As(err, &one) && one.Class >= 0 {
+			return nil, fmt.Errorf("softlabel: score: the ROC AUC of %s is undefined: %d of the %d true labels are %s (%w); "+
+				"score against a truth that holds every class", classes[one.Class], one.Positives, one.Samples, classes[one.Class], train.ErrUndefinedAUC)
+		}
 		return nil, fmt.Errorf("softlabel: score: %w", err)
 	}
 	for _, a := range s.ROCAUC {
