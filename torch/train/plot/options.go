@@ -94,3 +94,9 @@ func (o Options) filled() (Options, error) {
 	}
 	return o, nil
 }
+
+// Validate reports a field out of range, naming it, as Run would.
+func (o Options) Validate() error {
+	_, err := o.filled()
+	return err
+}

@@ -30,8 +30,11 @@ type runData struct {
 // a run without one still plots, but a damaged one is an error).
 func readRun(dir, name string) (*runData, error) {
 	st, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("plot: run directory %s: no such file or directory; pass the --out of a training command", dir)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("plot: run %w", err)
+		return nil, fmt.Errorf("plot: run directory: %w", err)
 	}
 	if !st.IsDir() {
 		return nil, fmt.Errorf("plot: %s is not a directory; pass a run directory (the --out of a training command)", dir)
