@@ -72,30 +72,6 @@ func TestResampleMatchesPIL(t *testing.T) {
 	}
 }
 
-// TestResampleAgreesWithResizeRegion compares the fast path with
-// ResizeRegion on random crops: both are antialiased bilinear filters and
-// may differ only by rounding.
-func TestResampleAgreesWithResizeRegion(t *testing.T) {
-	rng := rand.New(rand.NewPCG(4, 4))
-	src := NewImage(40, 30)
-	for i := range src.Pix {
-		src.Pix[i] = uint8(rng.IntN(256))
-	}
-	src = Blur(src, 3, 1)
-	for i := range 30 {
-		r := DefaultRandomResizedCrop(1).Params(rng, src.W, src.H)
-		w, h := 1+rng.IntN(45), 1+rng.IntN(45)
-		got, want := resampleRegion(src, r, w, h), ResizeRegion(src, r, w, h)
-		worst := 0
-		for j := range got.Pix {
-			worst = max(worst, int(got.Pix[j])-int(want.Pix[j]), int(want.Pix[j])-int(got.Pix[j]))
-		}
-		if worst > 2 {
-			t.Errorf("case %d: crop %v to %dx%d differs from ResizeRegion by %d levels", i, r, w, h, worst)
-		}
-	}
-}
-
 // TestResampleFixedPathsEqualGeneric checks that the unrolled fixed-width
 // passes give exactly what the generic loops give, over random sizes that
 // enlarge, shrink by up to 2 (5 taps) and shrink more (generic only).

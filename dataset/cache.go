@@ -195,7 +195,7 @@ func shrinkShorterSide(m *Image, side int) *Image {
 
 // cacheFormat versions the disk files; bump it when the bytes a key maps to
 // would change (a new resize filter, say).
-const cacheFormat = "ppctl-cache-1"
+const cacheFormat = "ppctl-cache-2"
 
 // diskKey names the disk file for path: a hash of the format version, the
 // absolute path, the source's size and modification time, and Side.

@@ -97,3 +97,37 @@ func BenchmarkResize(b *testing.B) {
 		})
 	}
 }
+
+// regionToRGBA copies the rectangle r of src into an opaque *image.RGBA whose
+// origin is r.Min, the layout x/image/draw has a fast path for. Parts of r
+// outside src become opaque black.
+func regionToRGBA(src *Image, r image.Rectangle) *image.RGBA {
+	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for i := 3; i < len(dst.Pix); i += 4 {
+		dst.Pix[i] = 0xff
+	}
+	in := r.Intersect(src.Bounds())
+	for y := in.Min.Y; y < in.Max.Y; y++ {
+		s := src.Pix[src.Offset(in.Min.X, y):]
+		d := dst.Pix[dst.PixOffset(in.Min.X-r.Min.X, y-r.Min.Y):]
+		for x := 0; x < in.Dx(); x++ {
+			d[4*x], d[4*x+1], d[4*x+2] = s[3*x], s[3*x+1], s[3*x+2]
+		}
+	}
+	return dst
+}
+
+// rgbaToImage drops the alpha channel of an *image.RGBA whose bounds start at
+// the origin.
+func rgbaToImage(src *image.RGBA) *Image {
+	b := src.Bounds()
+	dst := NewImage(b.Dx(), b.Dy())
+	for y := 0; y < dst.H; y++ {
+		s := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
+		d := dst.Pix[dst.Offset(0, y):]
+		for x := 0; x < dst.W; x++ {
+			d[3*x], d[3*x+1], d[3*x+2] = s[4*x], s[4*x+1], s[4*x+2]
+		}
+	}
+	return dst
+}
