@@ -3,7 +3,10 @@ package torch
 // #include "ppctl.h"
 import "C"
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+)
 
 // ParamGroup is a set of parameters sharing hyper-parameters. A schedule may
 // change LR, Beta1 (and the others) before any Step.
@@ -57,6 +60,7 @@ func (o *AdamW) Steps() int64 { return o.step }
 
 // Step applies one update to every parameter that has a gradient.
 func (o *AdamW) Step() {
+	defer runtime.KeepAlive(o)
 	o.step++
 	for gi, g := range o.Groups {
 		if len(g.Params) == 0 {
@@ -114,6 +118,7 @@ func (o *AdamW) LoadState(tensors map[string]Tensor, step int64) error {
 
 // ZeroGrad drops the gradients of params.
 func ZeroGrad(params []Tensor) {
+	defer runtime.KeepAlive(params)
 	if len(params) == 0 {
 		return
 	}
@@ -125,6 +130,7 @@ func ZeroGrad(params []Tensor) {
 // at most maxNorm (torch.nn.utils.clip_grad_norm_) and returns the norm
 // before clipping. maxNorm <= 0 only measures.
 func ClipGradNorm(params []Tensor, maxNorm float64) float64 {
+	defer runtime.KeepAlive(params)
 	if len(params) == 0 {
 		return 0
 	}

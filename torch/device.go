@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -77,6 +78,7 @@ func ToDevice(t Tensor, d Device) Tensor { return t.To(d.gotorch()) }
 
 // DeviceOf returns the device t lives on.
 func DeviceOf(t Tensor) Device {
+	defer runtime.KeepAlive(t)
 	var cuda, index C.int
 	check(C.ppctl_device_of(handle(t), &cuda, &index))
 	return Device{cuda: cuda != 0, index: int(index)}

@@ -3,6 +3,8 @@ package torch
 // #include "ppctl.h"
 import "C"
 
+import "runtime"
+
 // Op codes shared with ops.cc.
 const (
 	opExp = iota
@@ -39,18 +41,22 @@ const (
 )
 
 func unary(t Tensor, op int) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_unary(handle(t), C.int(op), &out))
 	return wrap(out)
 }
 
 func scalar(t Tensor, op int, s float64) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_scalar(handle(t), C.int(op), C.double(s), &out))
 	return wrap(out)
 }
 
 func binary(a, b Tensor, op int) Tensor {
+	defer runtime.KeepAlive(a)
+	defer runtime.KeepAlive(b)
 	var out C.ppctl_tensor
 	check(C.ppctl_binary(handle(a), handle(b), C.int(op), &out))
 	return wrap(out)
@@ -125,6 +131,7 @@ func ClampMin(t Tensor, lo float64) Tensor { return clamp(t, lo, 0, true, false)
 func ClampMax(t Tensor, hi float64) Tensor { return clamp(t, 0, hi, false, true) }
 
 func clamp(t Tensor, lo, hi float64, hasLo, hasHi bool) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_clamp(handle(t), C.double(lo), C.double(hi), cbool(hasLo), cbool(hasHi), &out))
 	return wrap(out)
@@ -139,6 +146,7 @@ func cbool(b bool) C.int {
 
 // Cat concatenates ts along dim; all but that dimension must agree.
 func Cat(ts []Tensor, dim int64) Tensor {
+	defer runtime.KeepAlive(ts)
 	if len(ts) == 0 {
 		panicf("Cat of no tensors")
 	}
@@ -150,6 +158,7 @@ func Cat(ts []Tensor, dim int64) Tensor {
 
 // Softmax returns exp(t) / sum(exp(t)) along dim.
 func Softmax(t Tensor, dim int64) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_softmax(handle(t), C.int64_t(dim), 0, &out))
 	return wrap(out)
@@ -157,6 +166,7 @@ func Softmax(t Tensor, dim int64) Tensor {
 
 // LogSoftmax returns log(Softmax(t, dim)), computed stably.
 func LogSoftmax(t Tensor, dim int64) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_softmax(handle(t), C.int64_t(dim), 1, &out))
 	return wrap(out)
@@ -165,12 +175,14 @@ func LogSoftmax(t Tensor, dim int64) Tensor {
 // Normalize divides t by its p-norm along dim, with the norm clamped below
 // by eps, as torch.nn.functional.normalize (p=2, eps=1e-12 there).
 func Normalize(t Tensor, p float64, dim int64, eps float64) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_normalize(handle(t), C.double(p), C.int64_t(dim), C.double(eps), &out))
 	return wrap(out)
 }
 
 func reduce(t Tensor, op int, keepdim bool, dims []int64) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_reduce(handle(t), C.int(op), int64s(dims), C.int64_t(len(dims)), cbool(keepdim), &out))
 	return wrap(out)
@@ -187,6 +199,7 @@ func MaxDims(t Tensor, keepdim bool, dims ...int64) Tensor { return reduce(t, re
 
 // Roll shifts t cyclically by shifts[i] along dims[i].
 func Roll(t Tensor, shifts, dims []int64) Tensor {
+	defer runtime.KeepAlive(t)
 	if len(shifts) != len(dims) {
 		panicf("Roll: %d shifts for %d dims", len(shifts), len(dims))
 	}
@@ -197,6 +210,7 @@ func Roll(t Tensor, shifts, dims []int64) Tensor {
 
 // Flip reverses t along each of dims.
 func Flip(t Tensor, dims ...int64) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_flip(handle(t), int64s(dims), C.int64_t(len(dims)), &out))
 	return wrap(out)
@@ -205,6 +219,7 @@ func Flip(t Tensor, dims ...int64) Tensor {
 // Rot90 rotates t by k x 90 degrees in the plane of dims d0 and d1, from d0
 // towards d1, as torch.rot90.
 func Rot90(t Tensor, k, d0, d1 int64) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_rot90(handle(t), C.int64_t(k), C.int64_t(d0), C.int64_t(d1), &out))
 	return wrap(out)
@@ -220,6 +235,7 @@ func Eye(n int64) Tensor {
 // OneHot returns float32 one-hot rows, shape (labels..., classes), for
 // integer labels in [0, classes).
 func OneHot(labels Tensor, classes int64) Tensor {
+	defer runtime.KeepAlive(labels)
 	var out C.ppctl_tensor
 	check(C.ppctl_one_hot(handle(labels), C.int64_t(classes), &out))
 	return wrap(out)
@@ -227,6 +243,7 @@ func OneHot(labels Tensor, classes int64) Tensor {
 
 // Argmax returns the int64 indices of the maxima of t along dim.
 func Argmax(t Tensor, dim int64, keepdim bool) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_argmax(handle(t), C.int64_t(dim), cbool(keepdim), &out))
 	return wrap(out)
@@ -235,6 +252,7 @@ func Argmax(t Tensor, dim int64, keepdim bool) Tensor {
 // Dropout zeroes each element with probability p and scales the rest by
 // 1/(1-p) when train is true; it returns t unchanged otherwise.
 func Dropout(t Tensor, p float64, train bool) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_dropout(handle(t), C.double(p), cbool(train), &out))
 	return wrap(out)
@@ -247,6 +265,7 @@ func AdaptiveAvgPool2d(t Tensor, oh, ow int64) Tensor { return adaptivePool(t, f
 func AdaptiveMaxPool2d(t Tensor, oh, ow int64) Tensor { return adaptivePool(t, true, oh, ow) }
 
 func adaptivePool(t Tensor, max bool, oh, ow int64) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_adaptive_pool2d(handle(t), cbool(max), C.int64_t(oh), C.int64_t(ow), &out))
 	return wrap(out)
@@ -254,6 +273,7 @@ func adaptivePool(t Tensor, max bool, oh, ow int64) Tensor {
 
 // AvgPool2d averages k x k windows with the given stride and padding.
 func AvgPool2d(t Tensor, k, stride, pad int64, ceilMode, countIncludePad bool) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_avg_pool2d(handle(t), C.int64_t(k), C.int64_t(stride), C.int64_t(pad),
 		cbool(ceilMode), cbool(countIncludePad), &out))
@@ -262,6 +282,8 @@ func AvgPool2d(t Tensor, k, stride, pad int64, ceilMode, countIncludePad bool) T
 
 // MaskedFill returns t with v wherever mask (broadcast to t) is non-zero.
 func MaskedFill(t, mask Tensor, v float64) Tensor {
+	defer runtime.KeepAlive(t)
+	defer runtime.KeepAlive(mask)
 	var out C.ppctl_tensor
 	check(C.ppctl_masked_fill(handle(t), handle(mask), C.double(v), &out))
 	return wrap(out)
@@ -270,6 +292,7 @@ func MaskedFill(t, mask Tensor, v float64) Tensor {
 // Reshape returns t with a new shape (one entry may be -1), copying only when
 // the memory layout requires it.
 func Reshape(t Tensor, shape ...int64) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_reshape(handle(t), int64s(shape), C.int64_t(len(shape)), &out))
 	return wrap(out)
@@ -277,6 +300,7 @@ func Reshape(t Tensor, shape ...int64) Tensor {
 
 // To returns t converted to dtype (t itself when it already has it).
 func To(t Tensor, dtype DType) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_to_dtype(handle(t), C.int8_t(dtype), &out))
 	return wrap(out)
@@ -285,6 +309,7 @@ func To(t Tensor, dtype DType) Tensor {
 // ChannelsLast returns the 4-d tensor t in NHWC memory order (the logical
 // shape stays NCHW), which oneDNN and cuDNN convolutions run fastest on.
 func ChannelsLast(t Tensor) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_memory_format(handle(t), 1, &out))
 	return wrap(out)
@@ -292,6 +317,7 @@ func ChannelsLast(t Tensor) Tensor {
 
 // IsChannelsLast reports whether t is stored in NHWC order.
 func IsChannelsLast(t Tensor) bool {
+	defer runtime.KeepAlive(t)
 	var v C.int
 	check(C.ppctl_is_contiguous(handle(t), 1, &v))
 	return v != 0

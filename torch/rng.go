@@ -3,6 +3,8 @@ package torch
 // #include "ppctl.h"
 import "C"
 
+import "runtime"
+
 // ManualSeed seeds libtorch's CPU generator and every CUDA device's, which
 // drive weight initialisation, dropout and torch.rand-style functions.
 func ManualSeed(seed uint64) {
@@ -20,9 +22,11 @@ func RNGState() []byte {
 
 // SetRNGState restores a state returned by RNGState.
 func SetRNGState(state []byte) {
+	defer runtime.KeepAlive(state)
 	if len(state) == 0 {
 		panicf("SetRNGState: empty state")
 	}
 	t := FromData(unsafePointer(state), Uint8, int64(len(state)))
+	defer runtime.KeepAlive(t)
 	check(C.ppctl_set_rng_state(handle(t)))
 }

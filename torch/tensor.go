@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"fmt"
+	"runtime"
 	"unsafe"
 
 	gotorch "github.com/wangkuiyi/gotorch"
@@ -115,6 +116,7 @@ func checkLen(n int, shape []int64) {
 
 // Numel returns the number of elements of t.
 func Numel(t Tensor) int64 {
+	defer runtime.KeepAlive(t)
 	var n C.int64_t
 	check(C.ppctl_numel(handle(t), &n))
 	return int64(n)
@@ -155,6 +157,7 @@ func Bytes(t Tensor) []byte {
 }
 
 func copyOut(t Tensor, d DType, dst unsafe.Pointer, n int) {
+	defer runtime.KeepAlive(t)
 	check(C.ppctl_copy_data(handle(t), C.int8_t(d), dst, C.int64_t(n)))
 }
 
@@ -167,6 +170,7 @@ func Zeros(dtype DType, shape ...int64) Tensor {
 
 // ZerosLike returns zeros of the type, device, shape and memory format of t.
 func ZerosLike(t Tensor) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_zeros_like(handle(t), &out))
 	return wrap(out)
@@ -174,6 +178,7 @@ func ZerosLike(t Tensor) Tensor {
 
 // Clone returns a copy of t that autograd tracks back to t.
 func Clone(t Tensor) Tensor {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_clone(handle(t), &out))
 	return wrap(out)
@@ -182,11 +187,14 @@ func Clone(t Tensor) Tensor {
 // CopyInto copies src into dst in place, outside autograd (dst may be a
 // parameter), converting dtype and device; shapes must broadcast.
 func CopyInto(dst, src Tensor) {
+	defer runtime.KeepAlive(dst)
+	defer runtime.KeepAlive(src)
 	check(C.ppctl_copy_(handle(dst), handle(src)))
 }
 
 // RequiresGrad reports whether autograd records operations on t.
 func RequiresGrad(t Tensor) bool {
+	defer runtime.KeepAlive(t)
 	var v C.int
 	check(C.ppctl_requires_grad(handle(t), 0, 0, &v))
 	return v != 0
@@ -195,6 +203,7 @@ func RequiresGrad(t Tensor) bool {
 // SetRequiresGrad turns gradient recording for the leaf tensor t on or off
 // and returns t.
 func SetRequiresGrad(t Tensor, on bool) Tensor {
+	defer runtime.KeepAlive(t)
 	var v C.int
 	flag := C.int(0)
 	if on {
@@ -207,6 +216,7 @@ func SetRequiresGrad(t Tensor, on bool) Tensor {
 // Grad returns the gradient accumulated in t by Backward, and false when t
 // has none (no backward pass reached it since the last ZeroGrad).
 func Grad(t Tensor) (Tensor, bool) {
+	defer runtime.KeepAlive(t)
 	var out C.ppctl_tensor
 	check(C.ppctl_grad(handle(t), &out))
 	if out == nil {
@@ -219,5 +229,6 @@ func Grad(t Tensor) (Tensor, bool) {
 // that requires them. Unlike gotorch's method it reports failures (a
 // non-scalar t, a graph already freed) through the package's panic contract.
 func Backward(t Tensor) {
+	defer runtime.KeepAlive(t)
 	check(C.ppctl_backward(handle(t), nil))
 }

@@ -27,6 +27,13 @@ func init() { SetThreads(DefaultThreads()) }
 
 // SetThreads sets the number of threads libtorch's CPU kernels use; n <= 0
 // means DefaultThreads.
+//
+// OpenMP keeps this count per OS thread: it holds for kernels launched from
+// the calling thread, while other threads keep DefaultThreads. The main
+// goroutine is locked to the main thread (gotorch's init does it), so a
+// command's setting holds for all its work; a library caller running tensor
+// work on other goroutines locks them (runtime.LockOSThread) and calls
+// SetThreads there, as train.Fit does with Config.Threads.
 func SetThreads(n int) {
 	if n <= 0 {
 		n = DefaultThreads()

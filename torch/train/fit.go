@@ -42,7 +42,12 @@ type Config struct {
 	// 1e-5 by DefaultConfig. Beta1 follows each phase's momentum schedule.
 	WeightDecay, Beta2, Eps float64
 	// Seed seeds libtorch (weight init is the caller's; this drives dropout).
+	// Zero leaves the generator as it is.
 	Seed uint64
+	// Threads is libtorch's CPU thread count for the loop, set on the OS
+	// thread Fit locks (OpenMP counts are per thread). Zero keeps that
+	// thread's count, which is every core unless changed there.
+	Threads int
 	// Callbacks run after every epoch, in order.
 	Callbacks []Callback
 	// Reporter shows progress (bars, table rows, JSON lines); nil reports
@@ -105,6 +110,9 @@ func Fit(ctx context.Context, model Model, task Task, data Data, cfg Config) (*R
 	// Grad mode and autocast are per OS thread in libtorch.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	if cfg.Threads > 0 {
+		torch.SetThreads(cfg.Threads)
+	}
 	if cfg.Seed != 0 {
 		torch.ManualSeed(cfg.Seed)
 	}
