@@ -27,7 +27,10 @@
 //	cfg := ssl.DefaultSimCLRConfig()
 //	cfg.Arch, cfg.Epochs, cfg.Out = "seresnext_tiny", 10, "runs/simclr"
 //	cfg.Reporter = train.NewReporter(os.Stderr, train.ReportPlain)
-//	res, err := ssl.PretrainSimCLR(ctx, ds, cfg)
-//	feats, err := ssl.Embed(ctx, res.Encoder, ds.Train, ssl.DefaultEmbedConfig())
-//	acc, err := ssl.KNNAccuracy(feats, labels, ssl.DefaultKNNConfig())
+//	res, err := ssl.PretrainSimCLR(ctx, ds, cfg)   // also writes runs/simclr/encoder.pth
+//	feats, err := ssl.Embed(ctx, res.Encoder, paths, ssl.DefaultEmbedConfig())
+//	knn, err := ssl.KNNAccuracy(feats, labels, ssl.DefaultKNNConfig())
+//	fmt.Println("knn_accuracy", knn.Accuracy)
+//
+// An encoder saved by any run loads back with models.LoadEncoder(RUN, "").
 package ssl

@@ -54,21 +54,21 @@ type PretrainConfig struct {
 	// Train holds the loop's optimizer settings (default
 	// train.DefaultConfig(): fastai's AdamW); its Phases, Stage, Reporter,
 	// Seed and Callbacks are set from the fields here.
-	Train train.Config
+	Train train.Config `json:"-"`
 	// Device is where training runs (default the CPU, the only device the
 	// models of torch/models can live on today).
-	Device torch.Device
+	Device torch.Device `json:"-"`
 	// Precision is "fp32" (default; zero means it), "bf16" or "fp16": the
 	// autocast dtype, recorded in the sidecars.
 	Precision string
 	// Reporter shows progress (nil shows nothing). The caller calls its
 	// Finish when the stage is over.
-	Reporter train.Reporter
+	Reporter train.Reporter `json:"-"`
 	// Callbacks run after every epoch, after the run's metrics logging.
-	Callbacks []train.Callback
+	Callbacks []train.Callback `json:"-"`
 	// Run, when set, receives every epoch's record (metrics.jsonl) and,
 	// when Out is empty, gives the directory to write to.
-	Run *train.Run
+	Run *train.Run `json:"-"`
 	// Out is the directory that receives encoder.pth and model.pth with
 	// their sidecars (default "": Run's directory, or nothing written).
 	Out string
