@@ -105,11 +105,10 @@ func Compare(dirs []string, o Options) ([]string, error) {
 	var written []string
 	for _, fig := range []struct {
 		file   string
-		title  string
 		curves []curve
 	}{
-		{CompareLossFile, "loss", []curve{{Name: "train loss", Value: trainLoss}, {Name: "valid loss", Value: validLoss}}},
-		{CompareMetricsFile, "validation", []curve{{Name: "accuracy", Value: accuracy}, {Name: "ROC AUC", Value: rocAUC}}},
+		{CompareLossFile, []curve{{Name: "train loss", Value: trainLoss}, {Name: "valid loss", Value: validLoss}}},
+		{CompareMetricsFile, []curve{{Name: "validation accuracy", Value: accuracy}, {Name: "validation ROC AUC", Value: rocAUC}}},
 	} {
 		f, err := compareFigure(names, runs, axis, fig.curves)
 		if err != nil {

@@ -52,7 +52,9 @@ func deref(p *float64) (float64, bool) {
 
 // splitSeries groups the epoch records of recs (those with an epoch, other
 // than evaluations) by stage and fold, in order of first appearance, and
-// places each on axis, resolving AxisAuto. It returns the axis used.
+// places each on axis, resolving AxisAuto. A record whose step is not past
+// its series' last one replaces the records it redoes (see dropRedone). It
+// returns the axis used.
 func splitSeries(recs []train.Record, axis Axis) ([]series, Axis) {
 	type key struct {
 		stage string
@@ -75,7 +77,7 @@ func splitSeries(recs []train.Record, axis Axis) ([]series, Axis) {
 			index[k] = i
 			out = append(out, series{Stage: r.Stage, Fold: r.Fold})
 		}
-		out[i].Recs = append(out[i].Recs, r)
+		out[i].Recs = append(dropRedone(out[i].Recs, r), r)
 		allSteps = allSteps && r.Step != nil
 	}
 	if axis == AxisAuto {
@@ -111,6 +113,20 @@ func splitSeries(recs []train.Record, axis Axis) ([]series, Axis) {
 		return foldOrder(out[a]) < foldOrder(out[b])
 	})
 	return out, axis
+}
+
+// dropRedone removes from recs the records that r supersedes: those at or
+// after r's step, which a resumed run logged before it went back to an
+// earlier checkpoint and trained those steps again.
+func dropRedone(recs []train.Record, r train.Record) []train.Record {
+	if r.Step == nil {
+		return recs
+	}
+	keep := len(recs)
+	for keep > 0 && recs[keep-1].Step != nil && *recs[keep-1].Step >= *r.Step {
+		keep--
+	}
+	return recs[:keep]
 }
 
 func derefInt(p *int, def int) int {

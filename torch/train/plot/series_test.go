@@ -30,6 +30,10 @@ func TestSplitSeries(t *testing.T) {
 	}
 	noSteps := []train.Record{rec("simclr", -1, "fit", 0, -1, 1), rec("simclr", -1, "fit", 1, 7, 0.5)}
 	twoStages := []train.Record{rec("rotnet", -1, "fit", 0, 3, 1), rec("simclr", -1, "fit", 0, 3, 2), rec("rotnet", -1, "fit", 1, 6, 0.5)}
+	resumed := []train.Record{ // killed after step 9, resumed from the checkpoint at step 6
+		rec("finetune", -1, "fit", 0, 3, 4), rec("finetune", -1, "fit", 1, 6, 3), rec("finetune", -1, "fit", 2, 9, 2),
+		rec("finetune", -1, "fit", 2, 9, 2.5), rec("finetune", -1, "fit", 3, 12, 1),
+	}
 	tests := []struct {
 		name       string
 		recs       []train.Record
@@ -47,6 +51,8 @@ func TestSplitSeries(t *testing.T) {
 			[]string{"simclr"}, [][]float64{{1, 2}}, [][]float64{{1, 0.5}}},
 		{"steps asked for but missing count records", noSteps, AxisStep, AxisStep,
 			[]string{"simclr"}, [][]float64{{1, 7}}, [][]float64{{1, 0.5}}},
+		{"a resumed run's redone epochs replace the first attempt", resumed, AxisAuto, AxisStep,
+			[]string{"finetune"}, [][]float64{{3, 6, 9, 12}}, [][]float64{{4, 3, 2.5, 1}}},
 		{"stages apart", twoStages, AxisAuto, AxisStep,
 			[]string{"rotnet", "simclr"}, [][]float64{{3, 6}, {3}}, [][]float64{{1, 0.5}, {2}}},
 	}
