@@ -260,3 +260,23 @@ func TestScopedKeepsMemoryFlat(t *testing.T) {
 		t.Errorf("resident memory grew by %d MB over 300 scoped steps", grew>>20)
 	}
 }
+
+func TestFromBytesRoundTrip(t *testing.T) {
+	src := FromFloat32([]float32{1.5, -2, 3.25, 0}, 2, 2)
+	b := Bytes(src)
+	if len(b) != 16 {
+		t.Fatalf("Bytes gave %d bytes, want 16", len(b))
+	}
+	got := Float32s(FromBytes(b, Float32, 2, 2))
+	for i, want := range []float32{1.5, -2, 3.25, 0} {
+		if got[i] != want {
+			t.Errorf("element %d: %v, want %v", i, got[i], want)
+		}
+	}
+	if err := Try(func() { FromBytes(b[:15], Float32, 2, 2) }); err == nil || !strings.Contains(err.Error(), "do not fill") {
+		t.Errorf("short buffer: error %v", err)
+	}
+	if n := Numel(FromBytes(nil, Int64, 0, 3)); n != 0 {
+		t.Errorf("empty tensor has %d elements", n)
+	}
+}

@@ -85,6 +85,23 @@ func FromData(data unsafe.Pointer, dtype DType, shape ...int64) Tensor {
 	return wrap(out)
 }
 
+// FromBytes returns a tensor of the given type and shape holding a copy of
+// b, the raw little-endian elements in row-major order (the layout of .pth
+// and .safetensors storages). It panics if len(b) does not match.
+func FromBytes(b []byte, dtype DType, shape ...int64) Tensor {
+	want := int64(dtype.Size())
+	for _, s := range shape {
+		want *= s
+	}
+	if int64(len(b)) != want {
+		panicf("%d bytes do not fill shape %v of %v (%d bytes)", len(b), shape, dtype, want)
+	}
+	if len(b) == 0 {
+		return Zeros(dtype, shape...)
+	}
+	return FromData(unsafe.Pointer(unsafe.SliceData(b)), dtype, shape...)
+}
+
 // FromFloat32 returns a float32 tensor of the given shape holding a copy of
 // v. It panics if len(v) does not match the shape.
 func FromFloat32(v []float32, shape ...int64) Tensor {

@@ -2,7 +2,6 @@ package checkpoint
 
 import (
 	"fmt"
-	"unsafe"
 
 	"github.com/ppctl/ppctl/torch"
 )
@@ -84,13 +83,7 @@ func toTensor(r raw) (torch.Tensor, error) {
 		return torch.Tensor{}, fmt.Errorf("%w: %d bytes for shape %v of %v", ErrCorrupt, len(r.data), r.shape, r.dtype)
 	}
 	var t torch.Tensor
-	err = torch.Try(func() {
-		if n == 0 {
-			t = torch.Zeros(r.dtype, r.shape...)
-			return
-		}
-		t = torch.FromData(unsafe.Pointer(unsafe.SliceData(r.data)), r.dtype, r.shape...)
-	})
+	err = torch.Try(func() { t = torch.FromBytes(r.data, r.dtype, r.shape...) })
 	return t, err
 }
 
