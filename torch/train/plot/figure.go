@@ -60,6 +60,7 @@ func newPanel(title, xLabel, yLabel string) *gplot.Plot {
 	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
+	p.Y.Tick.Marker = valueTicks
 	p.Add(newGrid())
 	return p
 }
@@ -160,6 +161,29 @@ var intTicks = gplot.TickerFunc(func(lo, hi float64) []gplot.Tick {
 		ticks = append(ticks, gplot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)})
 		for k := 1; minor > 0 && k < 5 && v+float64(k)*minor <= hi; k++ {
 			ticks = append(ticks, gplot.Tick{Value: v + float64(k)*minor})
+		}
+	}
+	return ticks
+})
+
+// valueTicks are gonum/plot's default ticks with labels given as many
+// significant digits as it takes to tell them apart (its own labels can
+// repeat, "2.2 2.2 2.3", on a narrow range).
+var valueTicks = gplot.TickerFunc(func(lo, hi float64) []gplot.Tick {
+	ticks := gplot.DefaultTicks{}.Ticks(lo, hi)
+	for digits := 1; digits <= 12; digits++ {
+		seen := map[string]bool{}
+		distinct := true
+		for i, t := range ticks {
+			if t.Label == "" {
+				continue
+			}
+			ticks[i].Label = strconv.FormatFloat(t.Value, 'g', digits, 64)
+			distinct = distinct && !seen[ticks[i].Label]
+			seen[ticks[i].Label] = true
+		}
+		if distinct {
+			break
 		}
 	}
 	return ticks
