@@ -3,6 +3,7 @@
 # prints both figures and their ratio (ppctl / PyTorch).
 #
 #   scripts/bench-vs-pytorch.sh data DIR [extra flags for both, e.g. --color]
+#   scripts/bench-vs-pytorch.sh model [flags for both, e.g. --arch seresnext50_32x4d --size 128 --bs 16 --mode train]
 #
 # Modes:
 #   data DIR   the SimCLR input pipeline: `ppctl bench data` with one worker
@@ -12,13 +13,18 @@
 #              full-resolution ones: /usr/bin/python3
 #              scripts/bench_data_pil.py --make-jpegs DIR --n 64
 #
-# A new mode (e.g. `model`) adds a run_<mode> function that prints the JSON
+#   model      a training step (forward, backward, AdamW) or inference of the
+#              same network: `ppctl bench model` against
+#              scripts/bench_model_torch.py, both on the same libtorch with
+#              the same thread count (every core unless --threads N).
+#
+# A new mode adds a run_<mode> function that prints the JSON
 # lines of both sides to two files; the comparison below is shared.
 # Environment: PPCTL (the ppctl binary; default: go build into a temp dir),
 # PYTHON (default /usr/bin/python3).
 set -eu
 
-usage() { echo "usage: $0 data DIR [flags]" >&2; exit 2; }
+usage() { echo "usage: $0 data DIR [flags] | $0 model [flags]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 mode=$1; shift
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,8 +44,14 @@ run_data() {
 	"$PYTHON" "$root/scripts/bench_data_pil.py" --data "$dir" --json "$@" >"$tmp/py.jsonl"
 }
 
+run_model() {
+	"$PPCTL" bench model --json "$@" >"$tmp/go.jsonl"
+	"$PYTHON" "$root/scripts/bench_model_torch.py" --json "$@" >"$tmp/py.jsonl"
+}
+
 case $mode in
 data) run_data "$@" ;;
+model) run_model "$@" ;;
 *) usage ;;
 esac
 

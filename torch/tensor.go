@@ -178,6 +178,10 @@ func copyOut(t Tensor, d DType, dst unsafe.Pointer, n int) {
 	check(C.ppctl_copy_data(handle(t), C.int8_t(d), dst, C.int64_t(n)))
 }
 
+// RandN returns a float32 tensor of standard normal draws from libtorch's
+// generator (seed it with ManualSeed).
+func RandN(shape ...int64) Tensor { return gotorch.RandN(shape, false) }
+
 // Zeros returns a tensor of zeros of the given type and shape on the CPU.
 func Zeros(dtype DType, shape ...int64) Tensor {
 	var out C.ppctl_tensor
