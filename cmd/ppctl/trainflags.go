@@ -128,7 +128,15 @@ func startSession(c *cli.Context, o runtimeOpts, stage string, cfg any, ds *data
 // finish reports the summary and closes the run with err's status; it
 // returns err (or the error closing the run).
 func (s *session) finish(err error, best *train.Record, monitor string) error {
-	s.reporter.Finish(train.Summary{Stage: s.stage, Err: err, Elapsed: time.Since(s.start), Monitor: monitor, Best: best, Out: s.run.Dir()})
+	epochs := 0
+	if recs, rerr := train.ReadMetrics(s.run.Path(train.MetricsFile)); rerr == nil {
+		for _, r := range recs {
+			if r.TrainLoss != nil {
+				epochs++
+			}
+		}
+	}
+	s.reporter.Finish(train.Summary{Stage: s.stage, Err: err, Epochs: epochs, Elapsed: time.Since(s.start), Monitor: monitor, Best: best, Out: s.run.Dir()})
 	if cerr := s.run.Close(err); err == nil {
 		err = cerr
 	}

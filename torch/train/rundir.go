@@ -40,7 +40,8 @@ import (
 type RunOptions struct {
 	// Force reuses a directory that already holds a run or other files: it
 	// removes the previous run's outputs (manifest.json, metrics.jsonl, *.pth,
-	// *.pth.json, pseudolabels.csv, leftover temp files, the same inside
+	// *.pth.json, *.safetensors, pseudolabels.csv, plots (*.png,
+	// lr_schedule.csv, valid_predictions.csv), leftover temp files, the same inside
 	// fold<k>/ directories, and fold<k>/ itself once empty) plus anything
 	// matching Outputs, and keeps every other file. Default false.
 	Force bool
@@ -57,7 +58,8 @@ type RunOptions struct {
 // knownOutputs are the base-name patterns of what ppctl writes into a run
 // directory and into its fold<k>/ subdirectories.
 var knownOutputs = []string{
-	ManifestFile, MetricsFile, "*.pth", "*.pth.json", "pseudolabels.csv", ".*.tmp-*",
+	ManifestFile, MetricsFile, "*.pth", "*.pth.json", "*.safetensors", "pseudolabels.csv", ".*.tmp-*",
+	"*.png", "lr_schedule.csv", "valid_predictions.csv",
 }
 
 // foldDir matches the per-fold subdirectories that Force may clear.
