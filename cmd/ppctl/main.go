@@ -15,7 +15,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := newApp(os.Stdout, os.Stderr).RunContext(ctx, os.Args); err != nil {
-		fmt.Fprintln(os.Stderr, "ppctl:", err)
+		fmt.Fprintln(os.Stderr, "ppctl:", errorLine(err))
 		os.Exit(exitCode(err))
 	}
 }
