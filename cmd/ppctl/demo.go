@@ -83,7 +83,7 @@ func demoAction(c *cli.Context) error {
 	}
 	cfg.Shared = []string{"--precision", c.String("precision"), "--device", c.String("device"),
 		"--threads", strconv.Itoa(c.Int("threads")), "--workers", strconv.Itoa(c.Int("workers")), "--progress", c.String("progress")}
-	d := &demo{cfg: cfg, c: c, start: time.Now()}
+	d := &script{cfg: cfg, c: c, start: time.Now()}
 	rep, err := d.run()
 	if err != nil {
 		return err
@@ -92,34 +92,35 @@ func demoAction(c *cli.Context) error {
 	return nil
 }
 
-// demo runs the steps of the pipeline as ppctl commands in this process.
-type demo struct {
+// script runs the steps of a pipeline as ppctl commands in this process,
+// printing each before it runs (the demo and `ppctl run` are scripts).
+type script struct {
 	cfg   demoConfig
 	c     *cli.Context
 	start time.Time
 	step  int
 }
 
-// path returns a path inside the demo folder.
-func (d *demo) path(parts ...string) string {
+// path returns a path inside the output folder.
+func (d *script) path(parts ...string) string {
 	return filepath.Join(append([]string{d.cfg.Out}, parts...)...)
 }
 
 // ppctl prints and runs one command, returning what it wrote to stdout.
-func (d *demo) ppctl(args ...string) (string, error) {
+func (d *script) ppctl(args ...string) (string, error) {
 	d.step++
 	fmt.Fprintf(d.c.App.Writer, "[%d] %s  (%s)\n", d.step, "ppctl "+strings.Join(args, " "), time.Since(d.start).Round(time.Second))
 	var out bytes.Buffer
 	err := newApp(&out, d.c.App.ErrWriter).RunContext(d.c.Context, append([]string{"ppctl"}, args...))
 	if err != nil {
-		return "", fmt.Errorf("demo step %d (ppctl %s): %w", d.step, args[0], err)
+		return "", fmt.Errorf("step %d (ppctl %s): %w", d.step, args[0], err)
 	}
 	return out.String(), nil
 }
 
 // train runs a training command with the shared flags (and --force when the
-// demo replaces a previous one).
-func (d *demo) train(args ...string) (string, error) {
+// script replaces a previous run).
+func (d *script) train(args ...string) (string, error) {
 	args = append(args, d.cfg.Shared...)
 	args = append(args, "--seed", strconv.FormatUint(d.cfg.Seed, 10))
 	if d.cfg.Force {
@@ -140,7 +141,7 @@ type demoScore struct {
 	MeanROCAUC float64 `json:"mean_roc_auc"`
 }
 
-func (d *demo) run() (*demoReport, error) {
+func (d *script) run() (*demoReport, error) {
 	cfg := d.cfg
 	data := d.path("data")
 	size, bs, it := strconv.Itoa(cfg.Size), strconv.Itoa(cfg.BS), strconv.Itoa

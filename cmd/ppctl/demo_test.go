@@ -48,3 +48,56 @@ func TestDemoRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestRunChecksItsInputs(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{nil, "--data DIR is required"},
+		{[]string{"--data", t.TempDir(), "--resume", "--force"}, "contradict"},
+	}
+	for _, c := range cases {
+		_, _, err := runCLI(t, append([]string{"run"}, c.args...)...)
+		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v (exit %d), want a usage error with %q", c.args, err, exitCode(err), c.want)
+		}
+	}
+	// A folder that is not a dataset fails validation, naming train.csv.
+	_, _, err := runCLI(t, "run", "--data", t.TempDir(), "--out", t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "train.csv") {
+		t.Errorf("empty dataset folder: %v", err)
+	}
+}
+
+// TestRunOnASmallDataset runs `ppctl run` at toy size on a synthetic set in
+// the Plant Pathology layout and checks the submission and the runs.
+func TestRunOnASmallDataset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains six models")
+	}
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	if _, _, err := runCLI(t, "synth", "--out", data, "--n", "40", "--ntest", "12", "--size", "32"); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(root, "run")
+	stdout, _, err := runCLI(t, "run", "--data", data, "--out", out, "--arch", "seresnext_tiny", "--size", "32", "--bs", "16",
+		"--epochs", "1", "--pseudo-epochs", "1", "--finetune-epochs", "1", "--precision", "fp32", "--progress", "quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "submission:") {
+		t.Errorf("no closing line:\n%s", stdout)
+	}
+	for _, f := range []string{"submission.csv", "simclr/encoder.pth", "pseudo/pseudolabels.csv", "finetune/fold2/best.pth"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing: %v", err)
+		}
+	}
+	// --resume skips every finished stage and still succeeds.
+	if _, _, err := runCLI(t, "run", "--data", data, "--out", out, "--arch", "seresnext_tiny", "--size", "32", "--bs", "16",
+		"--epochs", "1", "--pseudo-epochs", "1", "--finetune-epochs", "1", "--precision", "fp32", "--progress", "quiet", "--resume"); err != nil {
+		t.Errorf("resume: %v", err)
+	}
+}
