@@ -4,8 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if bin/ppctl demo --help >/dev/null 2>&1; then
-  exec bin/ppctl demo "$@"
-fi
-# Until the demo lands, show what the machine offers.
-exec bin/ppctl env "$@"
+exec bin/ppctl demo "$@"
