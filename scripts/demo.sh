@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec bin/ppctl demo "$@"
+# The demo folder is scratch: a rerun replaces the previous demo.
+exec bin/ppctl demo --force "$@"
