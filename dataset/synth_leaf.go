@@ -21,22 +21,24 @@ type synthLeaf struct {
 	profile []float64 // outline tabulated over u in [-1, 1], see tabulate
 }
 
-// newSynthLeaf draws a leaf for a size x size picture: length 55-78% of the
-// picture, width 46-60% of the length, centre near the middle (a little
-// above it, leaving room for the stalk), tilt up to 0.3 rad either way.
+// newSynthLeaf draws a leaf for a size x size picture, framed as the Plant
+// Pathology photographs are, close up: length 95-125% of the picture, width
+// 54-66% of the length, so that the blade covers about half of the frame or
+// more and its tip or base may leave it; centre near the middle; tilt up to 0.55
+// rad (31 degrees) either way, upright on average.
 func newSynthLeaf(size int, rng *rand.Rand) *synthLeaf {
 	s := float64(size)
-	length := s * synthUniform(rng, 0.55, 0.78)
-	tilt := synthUniform(rng, -0.3, 0.3)
+	length := s * synthUniform(rng, 0.95, 1.25)
+	tilt := synthUniform(rng, -0.55, 0.55)
 	// Greens from dark to yellowish: mix a deep and a light leaf colour.
 	t := float32(rng.Float64())
 	deep, light := synthRGB{0.16, 0.36, 0.10}, synthRGB{0.36, 0.56, 0.16}
 	col := synthRGB{deep[0] + (light[0]-deep[0])*t, deep[1] + (light[1]-deep[1])*t, deep[2] + (light[2]-deep[2])*t}
 	l := &synthLeaf{
 		cx:    s * synthUniform(rng, 0.42, 0.58),
-		cy:    s * synthUniform(rng, 0.4, 0.5),
+		cy:    s * synthUniform(rng, 0.42, 0.54),
 		half:  length / 2,
-		width: length * synthUniform(rng, 0.23, 0.3),
+		width: length * synthUniform(rng, 0.27, 0.33),
 		ax:    math.Sin(tilt),
 		ay:    -math.Cos(tilt),
 		teeth: synthUniform(rng, 40, 70),
