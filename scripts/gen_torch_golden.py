@@ -71,6 +71,18 @@ cases = [
     case("one_hot", lambda x: F.one_hot(x, 3).float(), labels, grad=False),
     case("argmax_dim1", lambda x: x.argmax(1).float(), a, grad=False),
     case("eye3", lambda: torch.eye(3), grad=False),
+    case("add", lambda x, y: x + y, a, torch.randn(1, 4)),
+    case("sub", lambda x, y: x - y, a, torch.randn(3, 1)),
+    case("mul", lambda x, y: x * y, a, torch.randn(3, 4)),
+    case("div", lambda x, y: x / y, a, pos),
+    case("add_scalar", lambda x: x + 0.75, a),
+    case("mul_scalar", lambda x: x * -1.5, a),
+    case("div_scalar", lambda x: x / 4.0, a),
+    case("rsub", lambda x: 1 - x, a),
+    case("neg", torch.neg, a),
+    case("abs", torch.abs, a),
+    case("relu", torch.relu, a),
+    case("reshape", lambda x: x.reshape(2, 6), a),
 ]
 
 

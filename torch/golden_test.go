@@ -96,6 +96,18 @@ var ops = map[string]func(in []Tensor) Tensor{
 	"one_hot":     func(in []Tensor) Tensor { return OneHot(To(in[0], Int64), 3) },
 	"argmax_dim1": func(in []Tensor) Tensor { return To(Argmax(in[0], 1, false), Float32) },
 	"eye3":        func([]Tensor) Tensor { return Eye(3) },
+	"add":         func(in []Tensor) Tensor { return Add(in[0], in[1]) },
+	"sub":         func(in []Tensor) Tensor { return Sub(in[0], in[1]) },
+	"mul":         func(in []Tensor) Tensor { return Mul(in[0], in[1]) },
+	"div":         func(in []Tensor) Tensor { return Div(in[0], in[1]) },
+	"add_scalar":  func(in []Tensor) Tensor { return AddScalar(in[0], 0.75) },
+	"mul_scalar":  func(in []Tensor) Tensor { return MulScalar(in[0], -1.5) },
+	"div_scalar":  func(in []Tensor) Tensor { return DivScalar(in[0], 4) },
+	"rsub":        func(in []Tensor) Tensor { return RSub(in[0], 1) },
+	"neg":         func(in []Tensor) Tensor { return Neg(in[0]) },
+	"abs":         func(in []Tensor) Tensor { return Abs(in[0]) },
+	"relu":        func(in []Tensor) Tensor { return Relu(in[0]) },
+	"reshape":     func(in []Tensor) Tensor { return Reshape(in[0], 2, 6) },
 }
 
 // near reports the first element where got and want differ by more than

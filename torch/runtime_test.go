@@ -1,6 +1,7 @@
 package torch
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"strconv"
@@ -278,5 +279,47 @@ func TestFromBytesRoundTrip(t *testing.T) {
 	}
 	if n := Numel(FromBytes(nil, Int64, 0, 3)); n != 0 {
 		t.Errorf("empty tensor has %d elements", n)
+	}
+}
+
+// TestDropout checks dropout's contract, which random draws keep out of the
+// golden file: identity outside training and at p=0, zeros at p=1, and in
+// training every element either dropped or scaled by 1/(1-p), with about p
+// of them dropped.
+func TestDropout(t *testing.T) {
+	x := AddScalar(Zeros(Float32, 100, 100), 2)
+	cases := []struct {
+		name  string
+		p     float64
+		train bool
+	}{{"eval", 0.5, false}, {"p0", 0, true}, {"p1", 1, true}, {"p0.3", 0.3, true}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ManualSeed(3)
+			got := Float32s(Dropout(x, c.p, c.train))
+			dropped := 0
+			for i, v := range got {
+				switch {
+				case v == 0:
+					dropped++
+				case !c.train || c.p == 0:
+					if v != 2 {
+						t.Fatalf("element %d = %v, want 2 unchanged", i, v)
+					}
+				default:
+					if want := float32(2 / (1 - c.p)); math.Abs(float64(v-want)) > 1e-5 {
+						t.Fatalf("kept element %d = %v, want %v", i, v, want)
+					}
+				}
+			}
+			frac := float64(dropped) / float64(len(got))
+			want := c.p
+			if !c.train {
+				want = 0
+			}
+			if math.Abs(frac-want) > 0.02 {
+				t.Errorf("dropped %.3f of the elements, want about %.2f", frac, want)
+			}
+		})
 	}
 }
