@@ -85,6 +85,7 @@ type Data struct {
 type Result struct {
 	Records []Record // one per epoch, as logged
 	Steps   int      // training batches run
+	Updates int      // optimizer steps taken (Steps / Accum, rounded up per epoch)
 	Stopped bool     // a callback (early stopping) ended training early
 }
 

@@ -2,8 +2,12 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ppctl/ppctl/dataset"
@@ -306,6 +310,69 @@ func TestFineTuneTinySEResNeXt(t *testing.T) {
 	for _, r := range res.Records {
 		if math.IsNaN(*r.TrainLoss) || r.ValidLoss == nil {
 			t.Errorf("bad record %+v", r)
+		}
+	}
+}
+
+// TestFitWritesARunDirectory is the end-to-end check: a 2-epoch
+// run of a tiny model, with gradient accumulation and clipping, logs into a
+// run directory whose manifest and metrics lines follow DESIGN section 5.
+func TestFitWritesARunDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	run, err := OpenRun(dir, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.WriteManifest(Manifest{Stage: "test", Config: map[string]int{"epochs": 2}, Device: "cpu", Threads: 1, Precision: "fp32", Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	net := newTinyNet(11)
+	data := tinyData(t, 16, 4)
+	cfg := DefaultConfig()
+	cfg.Stage, cfg.Fold, cfg.Seed, cfg.Accum, cfg.ClipNorm = "test", 0, 5, 2, 0.5
+	cfg.Phases = []Phase{OnePhase(2, 3e-2, 2, data.Train.Len())}
+	cfg.Callbacks = []Callback{CallbackFunc(func(_ context.Context, r Record) error { return run.Log(r) })}
+	res, fitErr := Fit(context.Background(), net, CrossEntropy{NumClasses: 2}, data, cfg)
+	if err := run.Close(fitErr); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) != 2 {
+		t.Fatalf("%d records", len(res.Records))
+	}
+	if res.Steps != 8 || res.Updates != 4 {
+		t.Errorf("%d batches and %d optimizer steps, want 8 and 4 with Accum 2", res.Steps, res.Updates)
+	}
+	m, err := ReadManifest(dir)
+	if err != nil || m.Status != StatusOK || m.Stage != "test" || m.EndTime.IsZero() {
+		t.Fatalf("manifest %+v, %v", m, err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d metrics lines, want 2:\n%s", len(lines), raw)
+	}
+	allowed := map[string]bool{"time": true, "stage": true, "fold": true, "phase": true, "epoch": true, "step": true, "lr": true,
+		"train_loss": true, "valid_loss": true, "accuracy": true, "roc_auc": true, "img_per_s": true}
+	for i, line := range lines {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("line %d is not JSON: %v", i+1, err)
+		}
+		for k := range obj {
+			if !allowed[k] {
+				t.Errorf("line %d: field %q is not in the schema", i+1, k)
+			}
+		}
+		for _, k := range []string{"time", "stage", "fold", "phase", "epoch", "step", "lr", "train_loss", "valid_loss", "accuracy", "img_per_s"} {
+			if _, ok := obj[k]; !ok {
+				t.Errorf("line %d lacks %q: %s", i+1, k, line)
+			}
+		}
+		if obj["epoch"] != float64(i) || obj["step"] != float64(4*(i+1)) || obj["fold"] != float64(0) {
+			t.Errorf("line %d: epoch %v step %v fold %v", i+1, obj["epoch"], obj["step"], obj["fold"])
 		}
 	}
 }

@@ -46,6 +46,7 @@ func (l *loop) trainEpoch(ctx context.Context, ph Phase, epoch int) (float64, in
 				setHyper(l.opt, lrs, beta1)
 				l.opt.Step()
 				l.opt.ZeroGrad()
+				l.res.Updates++
 			}
 		})
 		if err != nil {
