@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +14,7 @@ import (
 	"github.com/ppctl/ppctl/dataset"
 	"github.com/ppctl/ppctl/torch"
 	"github.com/ppctl/ppctl/torch/train"
+	"github.com/ppctl/ppctl/torch/train/plot"
 )
 
 // The flags every training command shares (DESIGN section 5), with the same
@@ -97,6 +99,7 @@ type session struct {
 	reporter train.Reporter
 	stage    string
 	start    time.Time
+	errw     io.Writer
 }
 
 // startSession opens the run directory of --out, writes the manifest with
@@ -122,7 +125,8 @@ func startSession(c *cli.Context, o runtimeOpts, stage string, cfg any, ds *data
 		run.Close(err)
 		return nil, err
 	}
-	return &session{opts: o, run: run, reporter: train.NewReporter(c.App.ErrWriter, o.Report), stage: stage, start: time.Now()}, nil
+	return &session{opts: o, run: run, reporter: train.NewReporter(c.App.ErrWriter, o.Report), stage: stage, start: time.Now(),
+		errw: c.App.ErrWriter}, nil
 }
 
 // finish reports the summary and closes the run with err's status; it
@@ -139,6 +143,13 @@ func (s *session) finish(err error, best *train.Record, monitor string) error {
 	s.reporter.Finish(train.Summary{Stage: s.stage, Err: err, Epochs: epochs, Elapsed: time.Since(s.start), Monitor: monitor, Best: best, Out: s.run.Dir()})
 	if cerr := s.run.Close(err); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		// The pictures are a convenience: a failure to draw them is a
+		// warning, never a failed run (ppctl plot redraws them).
+		if _, perr := plot.Run(s.run.Dir(), plot.Options{}); perr != nil {
+			fmt.Fprintf(s.errw, "ppctl: warning: no plots for %s: %v\n", s.run.Dir(), perr)
+		}
 	}
 	return err
 }
