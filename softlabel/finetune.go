@@ -10,6 +10,7 @@ import (
 	"github.com/ppctl/ppctl/torch/checkpoint"
 	"github.com/ppctl/ppctl/torch/models"
 	"github.com/ppctl/ppctl/torch/train"
+	"github.com/ppctl/ppctl/torch/train/plot"
 )
 
 // FineTuneConfig is Config plus the blend of given and pseudo-labels.
@@ -118,8 +119,30 @@ func fineTuneFold(ctx context.Context, ds *dataset.Dataset, targets [][]float32,
 	if best.BestAt == nil {
 		return nil, fmt.Errorf("softlabel: fold %d: no epoch had a finite validation loss, so there is no best model to keep", k)
 	}
+	if err := writeValidPredictions(ctx, dir.path(plot.ValidPredictionsFile), path, clf, ds, f, vl, rt); err != nil {
+		return nil, fmt.Errorf("softlabel: fold %d: %w", k, err)
+	}
 	fr := &FoldResult{Fold: k, Train: len(f.Train), Valid: len(f.Valid), Best: best.BestAt, Last: lastRecord(fit), Checkpoint: path}
 	return fr, dir.complete(*fr)
+}
+
+// writeValidPredictions reloads the fold's best checkpoint into clf and
+// writes its predictions on the held-out images to out (plot's
+// valid_predictions.csv, which `ppctl plot` draws as a confusion matrix and
+// ROC curves against the given labels).
+func writeValidPredictions(ctx context.Context, out, best string, clf *models.Classifier, ds *dataset.Dataset, f Fold, vl *dataset.Loader, rt Runtime) error {
+	if _, err := models.LoadCheckpoint(best, clf, models.LoadOptions{}); err != nil {
+		return fmt.Errorf("reload the best model: %w", err)
+	}
+	ev, err := train.Evaluate(ctx, train.ModelOf(clf), train.SoftCrossEntropy{NumClasses: len(ds.Classes)}, vl, rt.Device, rt.Autocast)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(ev.Index))
+	for j, i := range ev.Index {
+		ids[j] = ds.Train[f.Valid[i]].ID
+	}
+	return plot.WriteValidPredictions(out, ds.Classes, ids, ev.Labels, ev.Probs)
 }
 
 // classifierMeta is the sidecar of a fold's best.pth: base plus what

@@ -3,6 +3,7 @@ package softlabel
 import (
 	"context"
 	"fmt"
+	"github.com/ppctl/ppctl/torch/train/plot"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,15 @@ func TestFineTune(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(run, fmt.Sprintf("fold%d", k), CompleteFile)); err != nil {
 			t.Errorf("fold %d has no completion marker: %v", k, err)
+		}
+		// The best model's held-out predictions, for plots: one row per
+		// validation image, given label, probabilities summing to 1.
+		vp, err := dataset.ReadPseudoLabels(filepath.Join(run, fmt.Sprintf("fold%d", k), plot.ValidPredictionsFile))
+		if err != nil {
+			t.Fatalf("fold %d: %v", k, err)
+		}
+		if len(vp.Rows) != f.Valid {
+			t.Errorf("fold %d: %d validation predictions for %d held-out images", k, len(vp.Rows), f.Valid)
 		}
 	}
 
