@@ -3,7 +3,6 @@ package softlabel
 import (
 	"context"
 	"fmt"
-	"github.com/ppctl/ppctl/torch/train/plot"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/ppctl/ppctl/dataset"
 	"github.com/ppctl/ppctl/torch/checkpoint"
 	"github.com/ppctl/ppctl/torch/models"
+	"github.com/ppctl/ppctl/torch/train/plot"
 )
 
 // fakePseudo returns pseudo-labels for ds whose prediction is the next
