@@ -9,10 +9,10 @@ import (
 // around the leaf, drawn independently of its class.
 
 // paintBackground fills the canvas with one of four surfaces: the orchard's
-// foliage (as often as the other three together), soil, grass or a grey
-// surface.
+// foliage (five pictures in eight), soil, grass or a grey surface (one in
+// eight each).
 func (c *synthCanvas) paintBackground(rng *rand.Rand) {
-	switch rng.IntN(6) {
+	switch rng.IntN(8) {
 	case 0:
 		c.paintSoil(rng)
 	case 1:

@@ -15,13 +15,13 @@ import (
 // may leave it), tilted at most 31 degrees from upright, with its tip up
 // and its stalk at the bottom, a midrib, lateral veins and a serrated
 // margin, casting a soft shadow down and to the side; in the margin around
-// it the orchard's out-of-focus foliage (half the pictures), soil, grass or
-// a grey surface; light from above, at most 23 degrees off vertical, so
-// that the top of the picture is brighter than the bottom. Rust puts raised
-// orange-yellow pustules with a pale halo on the leaf, lit from above;
-// scab dark olive-brown blotches; multiple_diseases both, healthy none.
-// Size, shade, position and tilt of the leaf, the number and size of
-// lesions, the lighting and the sensor noise all vary.
+// it the orchard's out-of-focus foliage (five pictures in eight), soil,
+// grass or a grey surface; soft light from above, at most 34 degrees off
+// vertical, so that the top of the picture is a little brighter than the
+// bottom. Rust puts raised orange-yellow pustules with a pale halo on the
+// leaf, lit from above; scab dark olive-brown blotches; multiple_diseases
+// both, healthy none. Size, shade, position and tilt of the leaf, the
+// number and size of lesions, the lighting and the sensor noise all vary.
 //
 // RenderLeaf panics if size < 1 or c is not one of the four classes.
 func RenderLeaf(size int, c SynthClass, rng *rand.Rand) *Image {
@@ -57,7 +57,7 @@ func RenderLeaf(size int, c SynthClass, rng *rand.Rand) *Image {
 			cv.paintRustSpot(mask, x, y, r, rng)
 		}
 	}
-	cv.lightFromAbove(synthUniform(rng, 0.25, 0.45), synthUniform(rng, -0.4, 0.4))
+	cv.lightFromAbove(synthUniform(rng, 0.1, 0.3), synthUniform(rng, -0.6, 0.6))
 	return cv.image(synthUniform(rng, 0.004, 0.018), rng)
 }
 

@@ -154,13 +154,14 @@ func TestRenderLeafOrientation(t *testing.T) {
 	}
 	acc := float64(correct) / n
 	t.Logf("rotation predictor accuracy %.3f", acc)
-	// Chance is 25%. The light is not the only orientation cue (the stalk
-	// at the bottom, the tip and the veins pointing up are others), and it
-	// comes from up to 23 degrees off vertical onto a leaf that fills most
-	// of the frame, so this predictor, which reads only the light, is
-	// sometimes fooled by a bright leaf edge: 0.7 is far above chance.
-	if acc < 0.7 {
-		t.Errorf("rotation predicted for %d of %d images (%.2f), want >= 0.7; wrong: %v", correct, n, acc, wrong)
+	// Chance is 25%. The light is only one of the orientation cues (the
+	// stalk at the bottom, the tip and the veins pointing up are others),
+	// deliberately soft and up to 34 degrees off vertical so that RotNet
+	// has to look further than one brightness gradient, on a leaf that
+	// fills most of the frame; this predictor reads the light alone and is
+	// sometimes fooled by a bright leaf edge. 0.55 of 96 is far above chance.
+	if acc < 0.55 {
+		t.Errorf("rotation predicted for %d of %d images (%.2f), want >= 0.55; wrong: %v", correct, n, acc, wrong)
 	}
 }
 
