@@ -18,25 +18,18 @@ type CallbackFunc func(ctx context.Context, r Record) error
 // EpochEnd calls f.
 func (f CallbackFunc) EpochEnd(ctx context.Context, r Record) error { return f(ctx, r) }
 
-// monitored returns the value of the record field named by monitor.
+// monitored returns the value of the record field named by monitor (NaN
+// when the record lacks it).
 func monitored(r Record, monitor string) (float64, error) {
-	var p *float64
 	switch monitor {
-	case "valid_loss":
-		p = r.ValidLoss
-	case "train_loss":
-		p = r.TrainLoss
-	case "accuracy":
-		p = r.Accuracy
-	case "roc_auc":
-		p = r.ROCAUC
+	case "valid_loss", "train_loss", "accuracy", "roc_auc":
 	default:
 		return 0, fmt.Errorf("train: cannot monitor %q: use valid_loss, train_loss, accuracy or roc_auc", monitor)
 	}
-	if p == nil {
-		return math.NaN(), nil
+	if v, ok := recordValue(r, monitor); ok {
+		return v, nil
 	}
-	return *p, nil
+	return math.NaN(), nil
 }
 
 // lowerIsBetter says which direction improves monitor.
