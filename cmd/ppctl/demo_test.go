@@ -15,13 +15,13 @@ func TestDemoRunsThePipeline(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "demo")
 	out, _, err := runCLI(t, "demo", "--out", dir, "--n", "40", "--ntest", "20", "--size", "32",
-		"--epochs", "1", "--finetune-epochs", "1", "--bs", "16", "--precision", "fp32")
+		"--epochs", "1", "--finetune-epochs", "1", "--pseudo-epochs", "1", "--bs", "16", "--precision", "fp32")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"ppctl synth", "ppctl pretrain rotnet", "ppctl pretrain simclr", "ppctl eval knn",
 		"ppctl pseudolabel", "ppctl finetune", "ppctl predict", "ppctl score", "ppctl plot",
-		"kNN accuracy", "random init", "given labels (w=1)", "soft labels (w=0.5)", "Artifacts"} {
+		"kNN accuracy", "random init", "given labels (w=1)", "soft labels (w=0.5, hard)", "Artifacts"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
