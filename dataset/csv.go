@@ -210,18 +210,29 @@ func oneHot(t *table, i int, p *problems) (int, bool) {
 	return label, true
 }
 
-// ReadIDs reads a file in test.csv's format: the single column image_id.
-// It returns the ids in file order.
-func ReadIDs(path string) ([]string, error) {
+// readCSVFile opens path and runs read on it, turning what it reports into
+// the *ValidationError of the public readers.
+func readCSVFile[T any](path string, read func(io.Reader, string, *problems) T) (T, error) {
 	var p problems
+	var zero T
 	f, err := os.Open(path)
 	if err != nil {
 		p.add(path, 0, "", err)
-		return nil, p.err()
+		return zero, p.err()
 	}
 	defer f.Close()
-	items := readIDs(f, path, &p)
+	v := read(f, path, &p)
 	if err := p.err(); err != nil {
+		return zero, err
+	}
+	return v, nil
+}
+
+// ReadIDs reads a file in test.csv's format: the single column image_id.
+// It returns the ids in file order.
+func ReadIDs(path string) ([]string, error) {
+	items, err := readCSVFile(path, readIDs)
+	if err != nil {
 		return nil, err
 	}
 	ids := make([]string, len(items))

@@ -3,7 +3,6 @@ package dataset
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -19,18 +18,7 @@ type Predictions struct {
 // must be numbers in [0, 1]; rows need not sum to 1 (a submission is scored
 // per column).
 func ReadPredictions(path string) (*Predictions, error) {
-	var p problems
-	f, err := os.Open(path)
-	if err != nil {
-		p.add(path, 0, "", err)
-		return nil, p.err()
-	}
-	defer f.Close()
-	pred := readPredictions(f, path, &p)
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	return pred, nil
+	return readCSVFile(path, readPredictions)
 }
 
 // readPredictions is ReadPredictions on an open file, adding to p.
@@ -124,18 +112,7 @@ type PseudoLabels struct {
 // (ErrUnknownClass otherwise). Check the classes against train.csv's with
 // CheckClasses.
 func ReadPseudoLabels(path string) (*PseudoLabels, error) {
-	var p problems
-	f, err := os.Open(path)
-	if err != nil {
-		p.add(path, 0, "", err)
-		return nil, p.err()
-	}
-	defer f.Close()
-	pl := readPseudoLabels(f, path, &p)
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	return pl, nil
+	return readCSVFile(path, readPseudoLabels)
 }
 
 // readPseudoLabels is ReadPseudoLabels on an open file, adding to p.
