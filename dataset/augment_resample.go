@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"sync"
+	"sync/atomic"
 )
 
 // resampleRegion is the augmentation pipelines' resize: it crops r of src
@@ -89,14 +90,18 @@ func (p *packedImage) resizeToCHW(r image.Rectangle, size int, dst []float32, no
 		panic(fmt.Sprintf("dataset: a %dx%d view needs %d floats, got %d", size, size, 3*plane, len(dst)))
 	}
 	resample(p.rows(r), r.Dx(), r.Dy(), size, size, func(y int, row []uint64) {
-		rd := dst[y*size : (y+1)*size]
-		gd := dst[plane+y*size : plane+(y+1)*size]
-		bd := dst[2*plane+y*size : 2*plane+(y+1)*size]
-		for x, v := range row {
-			d := x
-			if mirror {
-				d = size - 1 - x
+		row = row[:size]
+		rd := dst[y*size:][:size]
+		gd := dst[plane+y*size:][:size]
+		bd := dst[2*plane+y*size:][:size]
+		if !mirror {
+			for x, v := range row {
+				rd[x], gd[x], bd[x] = lut[0][uint8(v)], lut[1][uint8(v>>laneBits)], lut[2][uint8(v>>(2*laneBits))]
 			}
+			return
+		}
+		for x, v := range row {
+			d := size - 1 - x
 			rd[d], gd[d], bd[d] = lut[0][uint8(v)], lut[1][uint8(v>>laneBits)], lut[2][uint8(v>>(2*laneBits))]
 		}
 	})
@@ -114,14 +119,23 @@ func resample(rows rowsFunc, rw, rh, w, h int, emit func(y int, row []uint64)) {
 	if w != rw {
 		kh = newResampleCoeffs(rw, w)
 	}
-	buf := getScratch(rw)
+	buf := getScratch(2 * rw)
 	defer putScratch(buf)
-	for y := range last - first {
-		in, dst := rows(first+y, buf), tmp[y*w:(y+1)*w]
-		if kh == nil {
-			copy(dst, in)
-		} else {
-			kh.horizontal(in, dst)
+	buf0, buf1 := buf[:rw], buf[rw:]
+	n := last - first
+	for y := 0; y < n; y += 2 {
+		in0, dst0 := rows(first+y, buf0), tmp[y*w:(y+1)*w]
+		switch {
+		case kh == nil:
+			copy(dst0, in0)
+		case y+1 < n:
+			kh.horizontal2(in0, rows(first+y+1, buf1), dst0, tmp[(y+1)*w:(y+2)*w])
+			continue
+		default:
+			kh.horizontal(in0, dst0)
+		}
+		if y+1 < n {
+			copy(tmp[(y+1)*w:(y+2)*w], rows(first+y+1, buf1))
 		}
 	}
 	if h == rh {
@@ -130,10 +144,7 @@ func resample(rows rowsFunc, rw, rh, w, h int, emit func(y int, row []uint64)) {
 		}
 		return
 	}
-	for i := 0; i < len(kv.bounds); i += 2 {
-		kv.bounds[i] -= first
-	}
-	kv.vertical(tmp, w, emit)
+	kv.vertical(tmp, first, w, emit)
 }
 
 // scratch recycles the packed buffers of resampleRegion: they are the
@@ -176,6 +187,7 @@ const (
 
 // packRow packs RGB bytes into one uint64 per pixel.
 func packRow(in []uint8, out []uint64) {
+	in = in[:3*len(out)]
 	for x := range out {
 		p := in[3*x : 3*x+3 : 3*x+3]
 		out[x] = uint64(p[0]) | uint64(p[1])<<laneBits | uint64(p[2])<<(2*laneBits)
@@ -195,10 +207,14 @@ func laneRound(acc uint64) uint64 { return (acc >> resamplePrecision) & laneByte
 
 // resampleCoeffs holds, for every output position o, the first input index
 // and the number of taps (bounds[2o], bounds[2o+1]) and the fixed-point
-// weights k[o*ksize:]. When the input has at least ksize samples every
-// window is widened to exactly ksize taps (shifted inside the input, the
-// extra weights zero, so sums are unchanged), which lets the passes run
-// unrolled loops of a fixed length.
+// weights k[o*ksize:]. newResampleCoeffs trims the taps whose fixed-point
+// weight is zero (PIL's window is ceil(support)*2+1 wide, but a triangle of
+// half-width s covers at most ceil(2s) samples with weight: 2 instead of 3
+// when enlarging, 3 or 4 instead of 5 when shrinking by up to 2) and, when
+// the input has at least ksize samples, widens every window to exactly
+// ksize taps (shifted inside the input, the extra weights zero, so sums are
+// unchanged). The passes then run unrolled loops of a fixed length over
+// only the taps that count, and give exactly the untrimmed result.
 type resampleCoeffs struct {
 	bounds []int
 	k      []uint64
@@ -206,14 +222,44 @@ type resampleCoeffs struct {
 	fixed  bool // every window has exactly ksize taps
 }
 
-// newResampleCoeffs computes PIL's bilinear coefficients for resizing n
-// input samples to m output samples.
+// newResampleCoeffs returns PIL's bilinear coefficients for resizing n
+// input samples to m output samples, trimmed and widened for the fixed
+// loops. They are computed once per (n, m) and shared: callers must not
+// modify them.
 func newResampleCoeffs(n, m int) *resampleCoeffs {
+	key := [2]int{n, m}
+	if c, ok := coeffCache.Load(key); ok {
+		return c.(*resampleCoeffs)
+	}
+	c := pilCoeffs(n, m).fitted(n)
+	if coeffCached.Load() < maxCachedCoeffs && n <= 4096 && m <= 4096 {
+		if _, loaded := coeffCache.LoadOrStore(key, c); !loaded {
+			coeffCached.Add(1)
+		}
+	}
+	return c
+}
+
+// coeffCache holds the coefficients of the (n, m) pairs met so far: the
+// random crops of an epoch repeat a few hundred sizes, and computing the
+// weights (floating point, one division per tap) cost as much as a tenth
+// of a small resize. maxCachedCoeffs bounds it (to a few megabytes).
+var (
+	coeffCache  sync.Map // [2]int{n, m} -> *resampleCoeffs
+	coeffCached atomic.Int64
+)
+
+const maxCachedCoeffs = 2048
+
+// pilCoeffs computes PIL's bilinear windows and weights (in fixed point)
+// for resizing n samples to m, untrimmed: window o starts at bounds[2o]
+// and has bounds[2o+1] <= ksize taps.
+func pilCoeffs(n, m int) *resampleCoeffs {
 	scale := float64(n) / float64(m)
 	fscale := max(scale, 1)
 	support := fscale // bilinear support 1, widened when shrinking
 	ksize := int(math.Ceil(support))*2 + 1
-	c := &resampleCoeffs{bounds: make([]int, 2*m), k: make([]uint64, m*ksize), ksize: ksize, fixed: n >= ksize}
+	c := &resampleCoeffs{bounds: make([]int, 2*m), k: make([]uint64, m*ksize), ksize: ksize}
 	w := make([]float64, ksize)
 	for o := range m {
 		center := (float64(o) + 0.5) * scale
@@ -225,87 +271,48 @@ func newResampleCoeffs(n, m int) *resampleCoeffs {
 			w[i] = max(1-t, 0)
 			sum += w[i]
 		}
-		shift := 0
-		if c.fixed {
-			shift = max(lo+ksize-n, 0)
-		}
 		for i := range hi {
 			if sum != 0 {
 				w[i] /= sum
 			}
-			c.k[o*ksize+shift+i] = uint64(w[i]*(1<<resamplePrecision) + 0.5)
+			c.k[o*ksize+i] = uint64(w[i]*(1<<resamplePrecision) + 0.5)
 		}
-		c.bounds[2*o], c.bounds[2*o+1] = lo-shift, hi+shift
-		if c.fixed {
-			c.bounds[2*o+1] = ksize
-		}
+		c.bounds[2*o], c.bounds[2*o+1] = lo, hi
 	}
 	return c
 }
 
-// horizontal resamples one row of packed pixels in into out.
-func (c *resampleCoeffs) horizontal(in, out []uint64) {
-	switch {
-	case c.fixed && c.ksize == 3:
-		for o := range out {
-			k := c.k[3*o : 3*o+3 : 3*o+3]
-			s := in[c.bounds[2*o]:][:3]
-			out[o] = laneRound(laneHalf + s[0]*k[0] + s[1]*k[1] + s[2]*k[2])
+// fitted returns c with every window's zero weights trimmed from both
+// ends, the width ksize shrunk to the widest remaining window and, when
+// the n input samples allow it, every window widened to exactly ksize.
+func (c *resampleCoeffs) fitted(n int) *resampleCoeffs {
+	m := len(c.bounds) / 2
+	first, count := make([]int, m), make([]int, m)
+	ksize := 1
+	for o := range m {
+		k := c.k[o*c.ksize : o*c.ksize+c.bounds[2*o+1]]
+		a, b := 0, len(k)
+		for a < b && k[a] == 0 {
+			a++
 		}
-	case c.fixed && c.ksize == 5:
-		for o := range out {
-			k := c.k[5*o : 5*o+5 : 5*o+5]
-			s := in[c.bounds[2*o]:][:5]
-			out[o] = laneRound(laneHalf + s[0]*k[0] + s[1]*k[1] + s[2]*k[2] + s[3]*k[3] + s[4]*k[4])
+		for b > a && k[b-1] == 0 {
+			b--
 		}
-	default:
-		for o := range out {
-			lo, n := c.bounds[2*o], c.bounds[2*o+1]
-			acc := uint64(laneHalf)
-			for i, wt := range c.k[o*c.ksize : o*c.ksize+n] {
-				acc += in[lo+i] * wt
-			}
-			out[o] = laneRound(acc)
+		first[o], count[o] = a, b-a
+		ksize = max(ksize, b-a)
+	}
+	f := &resampleCoeffs{bounds: make([]int, 2*m), k: make([]uint64, m*ksize), ksize: ksize, fixed: n >= ksize}
+	for o := range m {
+		lo := c.bounds[2*o] + first[o]
+		shift := 0
+		if f.fixed {
+			shift = max(lo+ksize-n, 0)
+		}
+		copy(f.k[o*ksize+shift:], c.k[o*c.ksize+first[o]:o*c.ksize+first[o]+count[o]])
+		f.bounds[2*o], f.bounds[2*o+1] = lo-shift, count[o]+shift
+		if f.fixed {
+			f.bounds[2*o+1] = ksize
 		}
 	}
-}
-
-// vertical resamples the columns of the packed w-wide rows in and hands
-// each output row to emit.
-func (c *resampleCoeffs) vertical(in []uint64, w int, emit func(y int, row []uint64)) {
-	acc := getScratch(w)
-	defer putScratch(acc)
-	for o := range len(c.bounds) / 2 {
-		lo, n := c.bounds[2*o], c.bounds[2*o+1]
-		k := c.k[o*c.ksize : o*c.ksize+n]
-		rows := in[lo*w : (lo+n)*w]
-		switch {
-		case c.fixed && n == 3:
-			r0, r1, r2 := rows[:w], rows[w:2*w], rows[2*w:3*w]
-			k0, k1, k2 := k[0], k[1], k[2]
-			for x := range acc {
-				acc[x] = laneRound(laneHalf + r0[x]*k0 + r1[x]*k1 + r2[x]*k2)
-			}
-		case c.fixed && n == 5:
-			r0, r1, r2, r3, r4 := rows[:w], rows[w:2*w], rows[2*w:3*w], rows[3*w:4*w], rows[4*w:5*w]
-			k0, k1, k2, k3, k4 := k[0], k[1], k[2], k[3], k[4]
-			for x := range acc {
-				acc[x] = laneRound(laneHalf + r0[x]*k0 + r1[x]*k1 + r2[x]*k2 + r3[x]*k3 + r4[x]*k4)
-			}
-		default:
-			for x := range acc {
-				acc[x] = laneHalf
-			}
-			for i, wt := range k {
-				r := rows[i*w : (i+1)*w]
-				for x, v := range r {
-					acc[x] += v * wt
-				}
-			}
-			for x, a := range acc {
-				acc[x] = laneRound(a)
-			}
-		}
-		emit(o, acc)
-	}
+	return f
 }

@@ -72,15 +72,19 @@ func TestResampleMatchesPIL(t *testing.T) {
 	}
 }
 
-// TestResampleFixedPathsEqualGeneric checks that the unrolled fixed-width
-// passes give exactly what the generic loops give, over random sizes that
-// enlarge, shrink by up to 2 (5 taps) and shrink more (generic only).
+// TestResampleFixedPathsEqualGeneric checks that the trimmed, unrolled
+// fixed-width passes give exactly what the generic loops give over PIL's
+// untrimmed windows, over random sizes that enlarge, shrink by up to 3
+// (the unrolled widths) and shrink more (generic only).
 func TestResampleFixedPathsEqualGeneric(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
-	for i := range 300 {
-		n, m := 1+rng.IntN(40), 1+rng.IntN(40)
-		fast := newResampleCoeffs(n, m)
-		slow := genericCoeffs(n, m)
+	widths := map[int]bool{}
+	for i := range 400 {
+		n, m := 1+rng.IntN(90), 1+rng.IntN(40)
+		fast, slow := newResampleCoeffs(n, m), pilCoeffs(n, m)
+		if fast.fixed {
+			widths[fast.ksize] = true
+		}
 		in := NewImage(n, n)
 		for j := range in.Pix {
 			in.Pix[j] = uint8(rng.IntN(256))
@@ -95,33 +99,60 @@ func TestResampleFixedPathsEqualGeneric(t *testing.T) {
 		if !slices.Equal(gotRow, wantRow) {
 			t.Fatalf("case %d: horizontal %d -> %d: got %v, want %v", i, n, m, gotRow, wantRow)
 		}
+		if n > 1 {
+			got0, got1, want1 := make([]uint64, m), make([]uint64, m), make([]uint64, m)
+			fast.horizontal2(packed[:n], packed[n:2*n], got0, got1)
+			slow.horizontal(packed[n:2*n], want1)
+			if !slices.Equal(got0, wantRow) || !slices.Equal(got1, want1) {
+				t.Fatalf("case %d: horizontal2 %d -> %d differs from two rows done one by one", i, n, m)
+			}
+		}
 		var got, want []uint64
-		fast.vertical(packed, n, func(_ int, row []uint64) { got = append(got, row...) })
-		slow.vertical(packed, n, func(_ int, row []uint64) { want = append(want, row...) })
+		fast.vertical(packed, 0, n, func(_ int, row []uint64) { got = append(got, row...) })
+		slow.vertical(packed, 0, n, func(_ int, row []uint64) { want = append(want, row...) })
 		if len(got) != n*m || !slices.Equal(got, want) {
 			t.Fatalf("case %d: vertical %d -> %d differs", i, n, m)
 		}
 	}
+	for k := 2; k <= 6; k++ {
+		if !widths[k] {
+			t.Errorf("no case exercised the unrolled %d-tap loops", k)
+		}
+	}
 }
 
-// genericCoeffs is newResampleCoeffs without the fixed-width padding.
-func genericCoeffs(n, m int) *resampleCoeffs {
-	c := newResampleCoeffs(n, m)
-	if !c.fixed {
-		return c
+// TestResampleCoeffsTrimmed checks the window widths the trimming leaves
+// for the pipelines' usual ratios, and that trimming drops only zero
+// weights (each window's weights still sum to PIL's).
+func TestResampleCoeffsTrimmed(t *testing.T) {
+	tests := []struct {
+		name  string
+		n, m  int
+		ksize int
+	}{
+		{"enlarge 114 to 128", 114, 128, 2},
+		{"shrink 180 to 128", 180, 128, 3},
+		{"shrink 256 to 128", 256, 128, 4},
+		{"shrink 330 to 128", 330, 128, 6},
 	}
-	g := &resampleCoeffs{bounds: make([]int, 2*m), k: make([]uint64, len(c.k)), ksize: c.ksize}
-	for o := range m {
-		lo, k := c.bounds[2*o], c.k[o*c.ksize:(o+1)*c.ksize]
-		first, last := 0, len(k)
-		for first < last && k[first] == 0 {
-			first++
-		}
-		for last > first && k[last-1] == 0 {
-			last--
-		}
-		g.bounds[2*o], g.bounds[2*o+1] = lo+first, last-first
-		copy(g.k[o*c.ksize:], k[first:last])
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fast, pil := newResampleCoeffs(tc.n, tc.m), pilCoeffs(tc.n, tc.m)
+			if fast.ksize != tc.ksize || !fast.fixed {
+				t.Fatalf("ksize %d (fixed %v), want %d fixed; PIL's window is %d", fast.ksize, fast.fixed, tc.ksize, pil.ksize)
+			}
+			for o := range tc.m {
+				var a, b uint64
+				for _, v := range fast.k[o*fast.ksize : (o+1)*fast.ksize] {
+					a += v
+				}
+				for _, v := range pil.k[o*pil.ksize : o*pil.ksize+pil.bounds[2*o+1]] {
+					b += v
+				}
+				if a != b {
+					t.Fatalf("output %d: weights sum to %d, PIL's to %d", o, a, b)
+				}
+			}
+		})
 	}
-	return g
 }
