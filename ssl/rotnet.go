@@ -3,8 +3,10 @@ package ssl
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/ppctl/ppctl/dataset"
+	"github.com/ppctl/ppctl/torch"
 	"github.com/ppctl/ppctl/torch/checkpoint"
 	"github.com/ppctl/ppctl/torch/models"
 	"github.com/ppctl/ppctl/torch/train"
@@ -39,17 +41,37 @@ func (r *RotNet) body() *models.SEResNeXt { return r.Encoder }
 // step 1). DefaultRotNetConfig returns the blog's.
 type RotNetConfig struct {
 	PretrainConfig
-	// Size is the side every image is squash-resized to before rotating
-	// (default 256; zero means the default).
+	// Size is the side every image is squash-resized (or, with CropScale,
+	// cropped and resized) to before rotating (default 256; zero means the
+	// default).
 	Size int
+	// CropScale, FlipP and Jitter augment each image before it is rotated
+	// (dataset.RotNetAugment's fields of the same names: a RandomResizedCrop
+	// with this area range instead of the squash, a horizontal flip with
+	// probability FlipP, colour jitter). Default zero: none of them, as the
+	// blog; dataset.AugmentedRotNet is the measured recipe (--augment).
+	CropScale [2]float64
+	FlipP     float64
+	Jitter    dataset.ColorJitter
+	// AllRotations feeds every image in all four rotations in the same
+	// batch (Gidaris et al.'s training), so a batch of B images is 4B rows
+	// and an epoch costs four times as much. Default false: one random
+	// rotation per image, as the blog.
+	AllRotations bool
 }
 
 // DefaultRotNetConfig returns the blog's RotNet: seresnext50_32x4d, all
 // images sorted by name with the first 80% training and the rest
-// validating, squash 256, no normalization, batches of 64 (fastai's),
-// cross-entropy, fit_one_cycle(25, 1e-4), seed 42.
+// validating, squash 256, no normalization, no augmentation, one rotation
+// per image, batches of 64 (fastai's), cross-entropy, fit_one_cycle(25,
+// 1e-4), seed 42.
 func DefaultRotNetConfig() RotNetConfig {
 	return RotNetConfig{PretrainConfig: defaultPretrain(64), Size: 256}
+}
+
+// Pipeline returns the dataset pipeline of c's inputs.
+func (c RotNetConfig) Pipeline() dataset.RotNetAugment {
+	return dataset.RotNetAugment{Size: c.Size, CropScale: c.CropScale, FlipP: c.FlipP, Jitter: c.Jitter}
 }
 
 // PretrainRotNet trains the RotNet pretext on every image of ds (train and
@@ -60,6 +82,10 @@ func PretrainRotNet(ctx context.Context, ds *dataset.Dataset, cfg RotNetConfig) 
 	if cfg.Size == 0 {
 		cfg.Size = 256
 	}
+	pipe := cfg.Pipeline()
+	if err := pipe.Check(); err != nil {
+		return nil, fmt.Errorf("ssl: RotNet inputs: %w", err)
+	}
 	p, err := cfg.PretrainConfig.filled(64, cfg.Size)
 	if err != nil {
 		return nil, err
@@ -68,7 +94,6 @@ func PretrainRotNet(ctx context.Context, ds *dataset.Dataset, cfg RotNetConfig) 
 		return res, err
 	}
 	trainP, validP := split(ds.AllImages(), p.ValidPct, true, p.Seed)
-	pipe := dataset.RotNetAugment{Size: cfg.Size}
 	data, err := p.loaders(trainP, validP, pipe, pipe)
 	if err != nil {
 		return nil, err
@@ -77,6 +102,70 @@ func PretrainRotNet(ctx context.Context, ds *dataset.Dataset, cfg RotNetConfig) 
 	if err != nil {
 		return nil, err
 	}
-	meta := checkpoint.Meta{ImageSize: cfg.Size}
+	meta := checkpoint.Meta{ImageSize: cfg.Size, Extra: cfg.describe()}
+	if cfg.AllRotations {
+		return p.fit(ctx, "rotnet", allRotations{net}, AllRotationsTask{}, data, meta)
+	}
 	return p.fit(ctx, "rotnet", net, train.CrossEntropy{NumClasses: Rotations}, data, meta)
+}
+
+// describe returns the sidecar entries of the options that differ from the
+// blog's (none for the default).
+func (c RotNetConfig) describe() map[string]string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	m := map[string]string{}
+	if c.CropScale != [2]float64{} {
+		m["crop_scale"] = f(c.CropScale[0]) + "," + f(c.CropScale[1])
+	}
+	if c.FlipP != 0 {
+		m["flip_p"] = f(c.FlipP)
+	}
+	if j := c.Jitter; j != (dataset.ColorJitter{}) {
+		m["jitter"] = f(j.Brightness) + "," + f(j.Contrast) + "," + f(j.Saturation) + "," + f(j.Hue)
+	}
+	if c.AllRotations {
+		m["all_rotations"] = "true"
+	}
+	return m
+}
+
+// allRotations is a RotNet that sees each input in all four rotations.
+type allRotations struct{ *RotNet }
+
+// Forward turns the batch by 0, 1, 2 and 3 more quarter turns (the same
+// direction as dataset.Rot90) and classifies all of them: block j of the
+// output holds the rows turned j more.
+func (r allRotations) Forward(x torch.Tensor) torch.Tensor {
+	turns := make([]torch.Tensor, Rotations)
+	for j := range turns {
+		turns[j] = torch.Rot90(x, int64(j), 2, 3) // (N, 3, H, W), turned j more (square images)
+	}
+	return r.RotNet.Forward(torch.Cat(turns, 0)) // (4N, 4)
+}
+
+// AllRotationsTask is RotNet's cross-entropy when each batch row was fed in
+// all four rotations: out has 4N rows, block j (rows jN..jN+N-1) the
+// batch's images turned j quarter turns more, so row jN+i's label is
+// (b.Labels[i] + j) mod 4.
+type AllRotationsTask struct{}
+
+// Loss returns the mean cross-entropy over the 4N rows.
+func (AllRotationsTask) Loss(out torch.Tensor, b *dataset.Batch, _ bool) torch.Tensor {
+	return train.OneHotCrossEntropy(out, torch.OneHot(torch.FromInt64(AllRotationLabels(b.Labels), int64(Rotations*len(b.Labels))), Rotations))
+}
+
+// AllRotationLabels returns the labels of the four blocks of an
+// all-rotations forward: block j holds (labels[i] + j) mod 4. It panics on
+// a negative label (an unlabelled row), which no RotNet pipeline makes.
+func AllRotationLabels(labels []int) []int64 {
+	out := make([]int64, 0, Rotations*len(labels))
+	for j := range Rotations {
+		for i, l := range labels {
+			if l < 0 {
+				panic(fmt.Sprintf("ssl: row %d of the RotNet batch has no rotation label", i))
+			}
+			out = append(out, int64((l+j)%Rotations))
+		}
+	}
+	return out
 }

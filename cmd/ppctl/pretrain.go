@@ -49,6 +49,13 @@ func pretrainRotNetCommand() *cli.Command {
 			"plus fastai's create_head(nf, 4) learns k with cross-entropy, fit_one_cycle.",
 		Flags: append(pretrainFlags(ssl.DefaultRotNetConfig().BatchSize),
 			&cli.IntFlag{Name: "size", Value: ssl.DefaultRotNetConfig().Size, Usage: "side images are squash-resized to, pixels", EnvVars: []string{"PPCTL_SIZE"}},
+			&cli.BoolFlag{Name: "augment", Usage: "augment before rotating: crop scale 0.35..1, flip 0.5, brightness and contrast jitter 0.4; the flags below override its parts (default off, as the blog)", EnvVars: []string{"PPCTL_AUGMENT"}},
+			&cli.Float64Flag{Name: "crop-scale", Usage: "smallest area fraction of a RandomResizedCrop replacing the squash, 0..1; 0 squashes (default 0, 0.35 with --augment)", EnvVars: []string{"PPCTL_CROP_SCALE"}},
+			&cli.Float64Flag{Name: "flip", Usage: "probability of a horizontal flip before rotating (default 0, 0.5 with --augment)", EnvVars: []string{"PPCTL_FLIP"}},
+			&cli.Float64Flag{Name: "brightness", Usage: "brightness jitter x: factor drawn from [1-x, 1+x] (default 0: none, 0.4 with --augment)", EnvVars: []string{"PPCTL_BRIGHTNESS"}},
+			&cli.Float64Flag{Name: "contrast", Usage: "contrast jitter x: factor drawn from [1-x, 1+x] (default 0: none, 0.4 with --augment)", EnvVars: []string{"PPCTL_CONTRAST"}},
+			&cli.Float64Flag{Name: "saturation", Usage: "saturation jitter x: factor drawn from [1-x, 1+x] (default 0: none, also with --augment)", EnvVars: []string{"PPCTL_SATURATION"}},
+			&cli.BoolFlag{Name: "all-rotations", Usage: "feed each image in all four rotations in one batch (4 x bs rows, 4 x the time per epoch; default off: one random rotation, as the blog)", EnvVars: []string{"PPCTL_ALL_ROTATIONS"}},
 		),
 		Action: pretrainRotNetAction,
 	}
@@ -119,9 +126,41 @@ func pretrainRotNetAction(c *cli.Context) error {
 	if cfg.Size = c.Int("size"); cfg.Size < 1 {
 		return usageError("%s: --size %d: give a positive side in pixels", c.Command.FullName(), cfg.Size)
 	}
+	if err := rotNetAugmentFromFlags(c, &cfg); err != nil {
+		return err
+	}
 	return runPretrain(c, o, "rotnet", &cfg.PretrainConfig, cfg, ds, func() (*ssl.Result, error) {
 		return ssl.PretrainRotNet(c.Context, ds, cfg)
 	})
+}
+
+// rotNetAugmentFromFlags sets cfg's input augmentation: --augment's recipe,
+// then each finer flag the user gave.
+func rotNetAugmentFromFlags(c *cli.Context, cfg *ssl.RotNetConfig) error {
+	if c.Bool("augment") {
+		a := dataset.AugmentedRotNet(cfg.Size)
+		cfg.CropScale, cfg.FlipP, cfg.Jitter = a.CropScale, a.FlipP, a.Jitter
+	}
+	if c.IsSet("crop-scale") {
+		cfg.CropScale = [2]float64{c.Float64("crop-scale"), 1}
+		if cfg.CropScale[0] == 0 {
+			cfg.CropScale = [2]float64{}
+		}
+	}
+	set := func(name string, dst *float64) {
+		if c.IsSet(name) {
+			*dst = c.Float64(name)
+		}
+	}
+	set("flip", &cfg.FlipP)
+	set("brightness", &cfg.Jitter.Brightness)
+	set("contrast", &cfg.Jitter.Contrast)
+	set("saturation", &cfg.Jitter.Saturation)
+	cfg.AllRotations = c.Bool("all-rotations")
+	if err := cfg.Pipeline().Check(); err != nil {
+		return usageError("%s: %v (see --crop-scale, --flip, --brightness, --contrast, --saturation)", c.Command.FullName(), err)
+	}
+	return nil
 }
 
 func pretrainSimCLRAction(c *cli.Context) error {

@@ -47,7 +47,7 @@ func TestPretrainHelp(t *testing.T) {
 		want []string
 	}{
 		{[]string{"pretrain", "--help"}, []string{"rotnet", "simclr", "encoder.pth"}},
-		{[]string{"pretrain", "rotnet", "--help"}, []string{"--data", "--arch", "--size", "--epochs", "--lr", "--bs", "--out", "--resume", "PPCTL_SIZE", "(default: 256)", "seresnext50_32x4d"}},
+		{[]string{"pretrain", "rotnet", "--help"}, []string{"--data", "--arch", "--size", "--epochs", "--lr", "--bs", "--out", "--resume", "PPCTL_SIZE", "(default: 256)", "seresnext50_32x4d", "--augment", "--crop-scale", "--flip", "--brightness", "--contrast", "--saturation", "--all-rotations", "PPCTL_ALL_ROTATIONS"}},
 		{[]string{"pretrain", "simclr", "--help"}, []string{"--temp", "--color", "--resize", "(default: 128)", "(default: 0.5)", "--seed"}},
 	}
 	for _, tc := range tests {
@@ -172,6 +172,77 @@ func TestPretrainErrors(t *testing.T) {
 			}
 			if got := exitCode(err); got != tc.code {
 				t.Errorf("exit code %d, want %d (%v)", got, tc.code, err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not say %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestPretrainRotNetAugmentFlags runs one tiny epoch per flag set and reads
+// the RotNet options the run's manifest recorded.
+func TestPretrainRotNetAugmentFlags(t *testing.T) {
+	data := sslDataset(t)
+	type options struct {
+		CropScale    [2]float64
+		FlipP        float64
+		Jitter       dataset.ColorJitter
+		AllRotations bool
+	}
+	recipe := dataset.AugmentedRotNet(32)
+	tests := []struct {
+		name  string
+		flags []string
+		want  options
+	}{
+		{"none: the blog's", nil, options{}},
+		{"--augment", []string{"--augment"}, options{CropScale: recipe.CropScale, FlipP: recipe.FlipP, Jitter: recipe.Jitter}},
+		{"--augment with overrides", []string{"--augment", "--flip", "0", "--brightness", "0.2", "--crop-scale", "0"},
+			options{Jitter: dataset.ColorJitter{Brightness: 0.2, Contrast: 0.4}}},
+		{"finer flags alone", []string{"--crop-scale", "0.5", "--saturation", "0.3", "--contrast", "0.1", "--all-rotations"},
+			options{CropScale: [2]float64{0.5, 1}, Jitter: dataset.ColorJitter{Contrast: 0.1, Saturation: 0.3}, AllRotations: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "run")
+			if _, stderr, err := runCLI(t, append(pretrainArgs("rotnet", data, out), tc.flags...)...); err != nil {
+				t.Fatalf("%v\n%s", err, stderr)
+			}
+			raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct{ Config options }
+			if err := json.Unmarshal(raw, &m); err != nil {
+				t.Fatal(err)
+			}
+			if m.Config != tc.want {
+				t.Errorf("manifest config %+v, want %+v", m.Config, tc.want)
+			}
+		})
+	}
+}
+
+func TestPretrainRotNetAugmentFlagErrors(t *testing.T) {
+	data := sslDataset(t)
+	tests := []struct {
+		name  string
+		flags []string
+		want  string
+	}{
+		{"flip above 1", []string{"--flip", "1.5"}, "flip probability"},
+		{"crop scale above 1", []string{"--crop-scale", "1.5"}, "crop scale"},
+		{"negative brightness", []string{"--augment", "--brightness", "-1"}, "jitter"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := runCLI(t, append(pretrainArgs("rotnet", data, filepath.Join(t.TempDir(), "run")), tc.flags...)...)
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			if got := exitCode(err); got != 2 {
+				t.Errorf("exit code %d, want 2 (%v)", got, err)
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not say %q", err, tc.want)
