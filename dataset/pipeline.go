@@ -80,12 +80,16 @@ func (a SimCLRAugment) Check() error {
 	)
 }
 
-// Apply writes the two views of src. The square crop is packed once for
-// both views (when src's shorter side already equals Resize, as with a
-// cache whose Side is Resize, it is a pure copy and no resize happens), and
-// without colour each view is resized straight into its tensor, the flip
-// folded into the write. These shortcuts give exactly the values of the
-// plain composition of the exported transforms.
+// Apply writes the two views of src. Every random choice is drawn first,
+// in the order of the plain composition (per view: crop, flip, then with
+// Color the jitter and the grayscale draw). Only the part of the square
+// crop that the two views cover is packed for resizing (a quarter of it is
+// left out on average), once for both views (when src's shorter side
+// already equals Resize, as with a cache whose Side is Resize, no resize
+// happens before the views), and without colour each view is resized
+// straight into its tensor, the flip folded into the write. These
+// shortcuts give exactly the values of the plain composition of the
+// exported transforms.
 func (a SimCLRAugment) Apply(rng *rand.Rand, src *Image, views [][]float32) int {
 	size := orDefault(a.Resize, 256)
 	px, py := 0.5, 0.5
@@ -93,33 +97,51 @@ func (a SimCLRAugment) Apply(rng *rand.Rand, src *Image, views [][]float32) int 
 		px, py = rng.Float64(), rng.Float64()
 	}
 	sq := SquareCropRect(src.W, src.H, px, py)
-	var base *packedImage
-	if sq.Dx() == size {
-		base = packImage(src, sq)
-	} else {
-		base = packImage(resampleRegion(src, sq, size, size), image.Rect(0, 0, size, size))
-	}
-	defer base.release()
 	crop := a.Crop
 	crop.Size = a.ViewSize()
 	jitter := SimCLRColorJitter(a.Strength)
-	for v := range 2 {
-		r := crop.Params(rng, size, size)
-		mirror := rng.Float64() < a.FlipP
+	var draws [2]simCLRDraw
+	for v := range draws {
+		d := &draws[v]
+		d.crop = crop.Params(rng, size, size)
+		d.mirror = rng.Float64() < a.FlipP
+		if a.Color {
+			d.jitter = jitter.Params(rng)
+			d.gray = rng.Float64() < a.GrayP
+		}
+	}
+	cover := draws[0].crop.Union(draws[1].crop)
+	var base *packedImage
+	if sq.Dx() == size {
+		base = packImage(src, cover.Add(sq.Min))
+	} else {
+		base = packImage(resampleRegion(src, sq, size, size), cover)
+	}
+	defer base.release()
+	for v, d := range draws {
+		r := d.crop.Sub(cover.Min)
 		if !a.Color {
-			base.resizeToCHW(r, crop.Size, views[v], a.Norm, mirror)
+			base.resizeToCHW(r, crop.Size, views[v], a.Norm, d.mirror)
 			continue
 		}
 		m := base.resizeToImage(r, crop.Size, crop.Size)
 		// Colour operations act per pixel (contrast's mean is the same for a
 		// mirrored image), so mirroring last changes nothing.
-		jitter.Params(rng).applyInPlace(m)
-		if rng.Float64() < a.GrayP {
+		d.jitter.applyInPlace(m)
+		if d.gray {
 			grayscale(m)
 		}
-		toCHW(m, views[v], a.Norm, mirror)
+		toCHW(m, views[v], a.Norm, d.mirror)
 	}
 	return NoLabel
+}
+
+// simCLRDraw holds the random choices of one SimCLR view.
+type simCLRDraw struct {
+	crop   image.Rectangle
+	mirror bool
+	jitter JitterParams
+	gray   bool
 }
 
 func orDefault(v, def int) int {

@@ -173,10 +173,11 @@ func TestPipelineCheck(t *testing.T) {
 	}
 }
 
-// TestSimCLRAugmentEqualsComposition checks Apply's shortcuts (one packed
-// square for both views, resizing straight into the tensor, the flip folded
-// into the write) against the plain composition of the exported transforms
-// drawing from the same seed.
+// TestSimCLRAugmentEqualsComposition checks Apply's shortcuts (every draw
+// first, only the part of the square both views cover packed, once for
+// both, resizing straight into the tensor, the flip folded into the write)
+// against the plain composition of the exported transforms drawing from
+// the same seed.
 func TestSimCLRAugmentEqualsComposition(t *testing.T) {
 	cases := []struct {
 		name  string
