@@ -23,14 +23,28 @@ type BenchDataConfig struct {
 	Workers    int    // loader goroutines; default GOMAXPROCS; zero means the default
 	Color      bool   // add colour jitter and random grayscale to the views; default false, as the blog ran
 	Limit      int    // use only the first Limit images (sorted by name); default 0: all
-	WarmEpochs int    // cached epochs averaged for the warm figure; default 2; zero means the default
+	WarmEpochs int    // cached epochs averaged for the warm figure; default 0: enough for MinWarmImages images and at least 2
 }
 
 // DefaultBenchDataConfig returns the SimCLR defaults: views of 128 from a
-// 256 crop, batches of 32, one worker per core, colour off, all images, two
-// warm epochs.
+// 256 crop, batches of 32, one worker per core, colour off, all images, as
+// many warm epochs as MinWarmImages needs.
 func DefaultBenchDataConfig(dir string) BenchDataConfig {
-	return BenchDataConfig{Dir: dir, Size: 128, Resize: 256, BatchSize: 32, WarmEpochs: 2}
+	return BenchDataConfig{Dir: dir, Size: 128, Resize: 256, BatchSize: 32}
+}
+
+// MinWarmImages is how many images the warm figure covers at least when
+// BenchDataConfig.WarmEpochs is zero: a warm epoch of a few dozen images
+// lasts tens of milliseconds, too short to time on a busy machine, and its
+// first batches still pay for the cold epoch's garbage.
+const MinWarmImages = 1024
+
+// warmEpochs is the number of warm epochs for n images per epoch.
+func warmEpochs(set, n int) int {
+	if set > 0 {
+		return set
+	}
+	return max(2, (MinWarmImages+n-1)/max(n, 1))
 }
 
 // BenchResult is one measurement; its JSON form is the line `ppctl bench
@@ -54,11 +68,12 @@ type BenchResult struct {
 func BenchData(ctx context.Context, cfg BenchDataConfig) ([]BenchResult, error) {
 	def := DefaultBenchDataConfig(cfg.Dir)
 	cfg.Size, cfg.Resize = orDefault(cfg.Size, def.Size), orDefault(cfg.Resize, def.Resize)
-	cfg.BatchSize, cfg.WarmEpochs = orDefault(cfg.BatchSize, def.BatchSize), orDefault(cfg.WarmEpochs, def.WarmEpochs)
+	cfg.BatchSize = orDefault(cfg.BatchSize, def.BatchSize)
 	paths, err := benchImages(cfg.Dir, cfg.Limit)
 	if err != nil {
 		return nil, err
 	}
+	cfg.WarmEpochs = warmEpochs(cfg.WarmEpochs, len(paths))
 	aug := DefaultSimCLRAugment()
 	aug.Resize, aug.Crop.Size, aug.Color = cfg.Resize, cfg.Size, cfg.Color
 	cache := NewCache(CacheConfig{Side: cfg.Resize})

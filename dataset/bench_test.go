@@ -88,3 +88,29 @@ func TestBenchImages(t *testing.T) {
 		})
 	}
 }
+
+func TestWarmEpochs(t *testing.T) {
+	tests := []struct {
+		name     string
+		set, n   int
+		want     int
+		minTotal int
+	}{
+		{"set explicitly", 3, 32, 3, 0},
+		{"few images: enough epochs for MinWarmImages", 0, 32, MinWarmImages / 32, MinWarmImages},
+		{"rounds up", 0, 1000, 2, MinWarmImages},
+		{"many images: at least two epochs", 0, 5000, 2, 0},
+		{"one image", 0, 1, MinWarmImages, MinWarmImages},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := warmEpochs(tc.set, tc.n)
+			if got != tc.want {
+				t.Errorf("warmEpochs(%d, %d) = %d, want %d", tc.set, tc.n, got, tc.want)
+			}
+			if got*tc.n < tc.minTotal {
+				t.Errorf("%d epochs of %d images = %d, want at least %d", got, tc.n, got*tc.n, tc.minTotal)
+			}
+		})
+	}
+}

@@ -38,6 +38,11 @@ import torchvision.transforms.functional as F
 from PIL import Image
 
 
+# As ppctl's dataset.MinWarmImages: the warm figure covers at least this
+# many images unless --warm-epochs says otherwise.
+MIN_WARM_IMAGES = 1024
+
+
 def list_images(data):
     d = os.path.join(data, "images")
     if not os.path.isdir(d):
@@ -104,7 +109,8 @@ def bench(args):
     torch.manual_seed(0)
     cache = {}
     results = [("cold", [run_epoch(files, cache, args, view_tf, rng)])]
-    results.append(("warm", [run_epoch(files, cache, args, view_tf, rng) for _ in range(args.warm_epochs)]))
+    warm = args.warm_epochs or max(2, -(-MIN_WARM_IMAGES // len(files)))
+    results.append(("warm", [run_epoch(files, cache, args, view_tf, rng) for _ in range(warm)]))
     for mode, runs in results:
         n = len(files) * len(runs)
         wall, cpu = sum(r[0] for r in runs), sum(r[1] for r in runs)
@@ -148,7 +154,8 @@ def main():
     p.add_argument("--resize", type=int, default=256, help="side of fastai's Resize crop (default 256)")
     p.add_argument("--bs", type=int, default=32, help="images per batch (default 32)")
     p.add_argument("--limit", type=int, default=0, help="use only the first N images (default 0: all)")
-    p.add_argument("--warm-epochs", type=int, default=2, help="cached epochs to average (default 2)")
+    p.add_argument("--warm-epochs", type=int, default=0,
+                   help=f"cached epochs to average (default 0: enough for {MIN_WARM_IMAGES} images, at least 2)")
     p.add_argument("--color", action="store_true", help="add colour jitter and random grayscale")
     p.add_argument("--json", action="store_true", help="one JSON line per measurement")
     p.add_argument("--make-jpegs", metavar="DIR", help="write benchmark JPEGs to DIR/images and exit")

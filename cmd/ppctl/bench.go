@@ -51,7 +51,7 @@ func benchDataCommand() *cli.Command {
 			&cli.IntFlag{Name: "workers", Usage: "loader goroutines; 0 means one per core", EnvVars: []string{"PPCTL_WORKERS"}},
 			&cli.BoolFlag{Name: "color", Usage: "add colour jitter and random grayscale to the views (the blog ran without)", EnvVars: []string{"PPCTL_COLOR"}},
 			&cli.IntFlag{Name: "limit", Usage: "use only the first N images by name; 0 means all", EnvVars: []string{"PPCTL_LIMIT"}},
-			&cli.IntFlag{Name: "warm-epochs", Value: def.WarmEpochs, Usage: "cached epochs averaged for the warm figure", EnvVars: []string{"PPCTL_WARM_EPOCHS"}},
+			&cli.IntFlag{Name: "warm-epochs", Value: def.WarmEpochs, Usage: fmt.Sprintf("cached epochs averaged for the warm figure; 0 means enough for %d images (at least 2)", dataset.MinWarmImages), EnvVars: []string{"PPCTL_WARM_EPOCHS"}},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per measurement instead of a line of text", EnvVars: []string{"PPCTL_JSON"}},
 		},
 		Action: benchDataAction,
@@ -66,10 +66,10 @@ func benchDataAction(c *cli.Context) error {
 	switch {
 	case cfg.Dir == "":
 		return usageError("bench data: --data is required (a dataset directory or a folder of JPEGs)")
-	case cfg.Size <= 0 || cfg.Resize <= 0 || cfg.BatchSize <= 0 || cfg.WarmEpochs <= 0:
-		return usageError("bench data: --size, --resize, --bs and --warm-epochs must be positive")
-	case cfg.Workers < 0 || cfg.Limit < 0:
-		return usageError("bench data: --workers and --limit must not be negative")
+	case cfg.Size <= 0 || cfg.Resize <= 0 || cfg.BatchSize <= 0:
+		return usageError("bench data: --size, --resize and --bs must be positive")
+	case cfg.Workers < 0 || cfg.Limit < 0 || cfg.WarmEpochs < 0:
+		return usageError("bench data: --workers, --limit and --warm-epochs must not be negative")
 	}
 	results, err := dataset.BenchData(c.Context, cfg)
 	if err != nil {
