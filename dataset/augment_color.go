@@ -45,8 +45,19 @@ func AdjustBrightness(m *Image, factor float64) *Image {
 }
 
 func adjustBrightness(m *Image, f float32) {
+	var lut [256]uint8
+	for v := range lut {
+		lut[v] = fromUnit(f * toUnit(uint8(v)))
+	}
+	applyLevels(m, &lut)
+}
+
+// applyLevels maps every 8-bit value of m through lut: an adjustment whose
+// result depends on the value alone costs a lookup per value, however
+// many float operations built the table.
+func applyLevels(m *Image, lut *[256]uint8) {
 	for i, v := range m.Pix {
-		m.Pix[i] = fromUnit(f * toUnit(v))
+		m.Pix[i] = lut[v]
 	}
 }
 
@@ -69,9 +80,11 @@ func adjustContrast(m *Image, f float32) {
 	}
 	mean := float32(sum / float64(m.W*m.H))
 	base := (1 - f) * mean
-	for i, v := range m.Pix {
-		m.Pix[i] = fromUnit(f*toUnit(v) + base)
+	var lut [256]uint8
+	for v := range lut {
+		lut[v] = fromUnit(f*toUnit(uint8(v)) + base)
 	}
+	applyLevels(m, &lut)
 }
 
 // luma is torchvision's float grayscale of an 8-bit pixel, in [0, 1].
@@ -89,12 +102,17 @@ func AdjustSaturation(m *Image, factor float64) *Image {
 }
 
 func adjustSaturation(m *Image, f float32) {
+	var scaled [256]float32 // f times each level, as f*toUnit(v)
+	for v := range scaled {
+		scaled[v] = f * toUnit(uint8(v))
+	}
 	p := m.Pix
-	for i := 0; i < len(p); i += 3 {
-		g := (1 - f) * luma(p[i], p[i+1], p[i+2])
-		p[i] = fromUnit(f*toUnit(p[i]) + g)
-		p[i+1] = fromUnit(f*toUnit(p[i+1]) + g)
-		p[i+2] = fromUnit(f*toUnit(p[i+2]) + g)
+	for i := 0; i+2 < len(p); i += 3 {
+		px := p[i : i+3 : i+3]
+		g := (1 - f) * luma(px[0], px[1], px[2])
+		px[0] = fromUnit(scaled[px[0]] + g)
+		px[1] = fromUnit(scaled[px[1]] + g)
+		px[2] = fromUnit(scaled[px[2]] + g)
 	}
 }
 
@@ -111,65 +129,63 @@ func AdjustHue(m *Image, factor float64) *Image {
 	return out
 }
 
+// adjustHue rotates hues without leaving 8-bit levels: a hue rotation
+// keeps every pixel's largest and smallest channel (HSV's value and
+// v*(1-s)) and moves only the middle one, to min + c*f or max - c*f, where
+// c = max - min and f is the fraction of the new hue's sixth of the wheel;
+// which channel gets which depends on that sixth. That is torchvision's
+// round trip through HSV (TestAdjustHueEqualsHSVRoundTrip checks it
+// against one in float64) without its divisions and clamps.
 func adjustHue(m *Image, shift float32) {
+	s6 := 6 * shift
 	p := m.Pix
-	for i := 0; i < len(p); i += 3 {
-		h, s, v := rgbToHSV(toUnit(p[i]), toUnit(p[i+1]), toUnit(p[i+2]))
-		h += shift + 1 // in (0.5, 2): truncation is the floor
-		h -= float32(int(h))
-		r, g, b := hsvToRGB(h, s, v)
-		p[i], p[i+1], p[i+2] = fromUnit(r), fromUnit(g), fromUnit(b)
+	for i := 0; i+2 < len(p); i += 3 {
+		px := p[i : i+3 : i+3]
+		r, g, b := int32(px[0]), int32(px[1]), int32(px[2])
+		hi, lo := max(r, g, b), min(r, g, b)
+		c := hi - lo
+		if c == 0 {
+			continue // gray: no hue
+		}
+		var h6 float32 // hue in sixths of a turn, in [-1, 5]
+		inv := reciprocals[c]
+		switch hi {
+		case r:
+			h6 = float32(g-b) * inv
+		case g:
+			h6 = 2 + float32(b-r)*inv
+		default:
+			h6 = 4 + float32(r-g)*inv
+		}
+		h6 += s6 + 12 // in (8, 20): truncation is the floor
+		k := int(h6)
+		cf := float32(c) * (h6 - float32(k))
+		up, down := uint8(float32(lo)+cf+0.5), uint8(float32(hi)-cf+0.5)
+		H, L := uint8(hi), uint8(lo)
+		switch k % 6 {
+		case 0:
+			px[0], px[1], px[2] = H, up, L
+		case 1:
+			px[0], px[1], px[2] = down, H, L
+		case 2:
+			px[0], px[1], px[2] = L, H, up
+		case 3:
+			px[0], px[1], px[2] = L, down, H
+		case 4:
+			px[0], px[1], px[2] = up, L, H
+		default:
+			px[0], px[1], px[2] = H, L, down
+		}
 	}
 }
 
-// rgbToHSV converts a colour in [0, 1] to hue (turns, in [0, 1)),
-// saturation and value; grays get hue and saturation 0.
-func rgbToHSV(r, g, b float32) (h, s, v float32) {
-	maxc := max(r, g, b)
-	minc := min(r, g, b)
-	if maxc == minc {
-		return 0, 0, maxc
+// reciprocals[c] is 1/c, for the hue of a pixel whose channels span c.
+var reciprocals = func() (t [256]float32) {
+	for c := 1; c < len(t); c++ {
+		t[c] = 1 / float32(c)
 	}
-	cr := maxc - minc
-	s = cr / maxc
-	rc, gc, bc := (maxc-r)/cr, (maxc-g)/cr, (maxc-b)/cr
-	switch {
-	case maxc == r:
-		h = bc - gc
-	case maxc == g:
-		h = 2 + rc - bc
-	default:
-		h = 4 + gc - rc
-	}
-	h = h/6 + 1 // in (0, 2): truncation is the floor
-	h -= float32(int(h))
-	return h, s, maxc
-}
-
-// hsvToRGB is the inverse of rgbToHSV.
-func hsvToRGB(h, s, v float32) (r, g, b float32) {
-	i := float32(int(h * 6)) // h >= 0: truncation is the floor
-	f := h*6 - i
-	p := clampUnit(v * (1 - s))
-	q := clampUnit(v * (1 - s*f))
-	t := clampUnit(v * (1 - s*(1-f)))
-	switch int(i) % 6 {
-	case 0:
-		return v, t, p
-	case 1:
-		return q, v, p
-	case 2:
-		return p, v, t
-	case 3:
-		return p, q, v
-	case 4:
-		return t, p, v
-	default:
-		return v, p, q
-	}
-}
-
-func clampUnit(f float32) float32 { return min(max(f, 0), 1) }
+	return t
+}()
 
 // Grayscale returns m converted to gray with PIL's convert("L") arithmetic
 // (ITU-R 601-2 luma, L = (19595 R + 38470 G + 7471 B + 2^15) >> 16), the
