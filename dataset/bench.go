@@ -124,6 +124,7 @@ func benchEpochs(ctx context.Context, l *Loader, first, n int) (benchTimes, erro
 				return benchTimes{}, err
 			}
 			rows += b.Shape[0]
+			b.Release() // as a trainer does once X is a tensor
 		}
 	}
 	if rows == 0 {

@@ -76,13 +76,14 @@ func (l *Loader) newPending(epoch, step int, idx []int) *pending {
 	v, s := l.pipe.Views(), l.pipe.ViewSize()
 	rows := v * len(idx)
 	b := &Batch{
-		X:      make([]float32, rows*3*s*s),
+		X:      l.batchFloats(rows * 3 * s * s),
 		Shape:  [4]int{rows, 3, s, s},
 		Views:  v,
 		Labels: make([]int, rows),
 		Index:  make([]int, rows),
 		Epoch:  epoch,
 		Step:   step,
+		loader: l,
 	}
 	if ts, ok := l.src.(TargetSource); ok && ts.TargetWidth() > 0 {
 		b.K = ts.TargetWidth()
@@ -91,6 +92,16 @@ func (l *Loader) newPending(epoch, step int, idx []int) *pending {
 	p := &pending{batch: b, done: make(chan struct{})}
 	p.left.Store(int32(len(idx)))
 	return p
+}
+
+// batchFloats returns n floats for a batch's X: memory a Release handed
+// back when there is enough, else new memory. Reused memory is not zeroed:
+// the pipelines write every value (TestPipelinesWriteEveryValue).
+func (l *Loader) batchFloats(n int) []float32 {
+	if x, ok := l.xs.Get().(*[]float32); ok && cap(*x) >= n {
+		return (*x)[:n]
+	}
+	return make([]float32, n)
 }
 
 // work fills rows until jobs is closed; after cancellation it drains jobs

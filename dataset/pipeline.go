@@ -21,8 +21,10 @@ type Pipeline interface {
 	// Check reports settings that cannot work, in words a user can act on.
 	Check() error
 	// Apply augments src with rng and writes view v into views[v] (each of
-	// length 3*ViewSize*ViewSize). It returns the label the pipeline assigns (the
-	// RotNet rotation k), or -1 when the image's own label stands.
+	// length 3*ViewSize*ViewSize), every value of it: a Loader reuses the
+	// memory of released batches without zeroing it. It returns the label
+	// the pipeline assigns (the RotNet rotation k), or -1 when the image's
+	// own label stands.
 	Apply(rng *rand.Rand, src *Image, views [][]float32) int
 }
 

@@ -152,7 +152,9 @@ func predictOne(ctx context.Context, path string, classes []string, src dataset.
 func batchProbs(clf *models.Classifier, b *dataset.Batch, tta int, rt Runtime) []float32 {
 	var out []float32
 	torch.NoGrad(func() {
-		x := torch.FromFloat32(b.X, int64(b.Shape[0]), int64(b.Shape[1]), int64(b.Shape[2]), int64(b.Shape[3])) // (N, 3, H, W)
+		// (N, 3, H, W), a copy of X, so the loader may reuse X.
+		x := torch.FromFloat32(b.X, int64(b.Shape[0]), int64(b.Shape[1]), int64(b.Shape[2]), int64(b.Shape[3]))
+		b.Release()
 		if rt.Device.IsCUDA() {
 			x = torch.ToDevice(x, rt.Device)
 		}

@@ -140,8 +140,10 @@ func Embed(ctx context.Context, enc *models.SEResNeXt, paths []string, cfg Embed
 func pooled(enc *models.SEResNeXt, b *dataset.Batch, pool Pool) []float32 {
 	var rows []float32
 	torch.NoGrad(func() {
-		x := torch.FromFloat32(b.X, int64(b.Shape[0]), int64(b.Shape[1]), int64(b.Shape[2]), int64(b.Shape[3])) // (N, 3, H, W)
-		f := enc.Features(x)                                                                                    // (N, C, h, w)
+		// (N, 3, H, W), a copy of X, so the loader may reuse X.
+		x := torch.FromFloat32(b.X, int64(b.Shape[0]), int64(b.Shape[1]), int64(b.Shape[2]), int64(b.Shape[3]))
+		b.Release()
+		f := enc.Features(x) // (N, C, h, w)
 		var p torch.Tensor
 		if pool == PoolConcat {
 			p = models.Flatten{}.Forward(models.ConcatPool{}.Forward(f)) // (N, 2C)

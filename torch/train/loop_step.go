@@ -74,9 +74,11 @@ func (l *loop) trainEpoch(ctx context.Context, ph Phase, epoch int) (float64, in
 // of a fine_tune gets its own shuffle and augmentations.
 func (l *loop) loaderEpoch() int { return len(l.res.Records) }
 
-// input returns the batch's images as a tensor on dev.
+// input returns the batch's images as a tensor on dev, and hands b.X's
+// memory back to its loader (the tensor holds a copy).
 func input(b *dataset.Batch, dev torch.Device, channelsLast bool) torch.Tensor {
 	x := torch.FromFloat32(b.X, int64(b.Shape[0]), int64(b.Shape[1]), int64(b.Shape[2]), int64(b.Shape[3])) // (N, C, H, W)
+	b.Release()
 	if dev.IsCUDA() {
 		x = torch.ToDevice(x, dev)
 	}
