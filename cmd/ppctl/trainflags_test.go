@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -58,6 +59,10 @@ func TestTrainFlags(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			// OpenMP's thread count belongs to the OS thread: set and read
+			// it on one.
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			o, err := parseTrainFlags(c.args...)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
