@@ -180,7 +180,7 @@ func TestRotNetAugmentIsSeeded(t *testing.T) {
 
 func TestAugmentedRotNet(t *testing.T) {
 	a := AugmentedRotNet(96)
-	want := RotNetAugment{Size: 96, CropScale: [2]float64{0.35, 1}, FlipP: 0.5, Jitter: ColorJitter{Brightness: 0.4, Contrast: 0.4}}
+	want := RotNetAugment{Size: 96, CropScale: [2]float64{0.7, 1}}
 	if a != want {
 		t.Errorf("got %+v, want %+v", a, want)
 	}

@@ -150,8 +150,11 @@ func TestPretrainRotNetOptions(t *testing.T) {
 	}{
 		{"blog default", func(*RotNetConfig) {}, map[string]string{}, ""},
 		{"augmented, all rotations", func(c *RotNetConfig) {
-			c.CropScale, c.FlipP, c.Jitter, c.AllRotations = aug.CropScale, aug.FlipP, aug.Jitter, true
-		}, map[string]string{"crop_scale": "0.35,1", "flip_p": "0.5", "jitter": "0.4,0.4,0,0", "all_rotations": "true"}, ""},
+			c.CropScale, c.AllRotations = aug.CropScale, true
+		}, map[string]string{"crop_scale": "0.7,1", "all_rotations": "true"}, ""},
+		{"flip and jitter", func(c *RotNetConfig) {
+			c.FlipP, c.Jitter = 0.5, dataset.ColorJitter{Brightness: 0.4, Contrast: 0.4}
+		}, map[string]string{"flip_p": "0.5", "jitter": "0.4,0.4,0,0"}, ""},
 		{"saturation only", func(c *RotNetConfig) { c.Jitter.Saturation = 0.3 }, map[string]string{"jitter": "0,0,0.3,0"}, ""},
 		{"flip above 1", func(c *RotNetConfig) { c.FlipP = 2 }, nil, "flip probability"},
 		{"crop above 1", func(c *RotNetConfig) { c.CropScale = [2]float64{0.5, 2} }, nil, "crop scale"},

@@ -198,8 +198,9 @@ func TestPretrainRotNetAugmentFlags(t *testing.T) {
 	}{
 		{"none: the blog's", nil, options{}},
 		{"--augment", []string{"--augment"}, options{CropScale: recipe.CropScale, FlipP: recipe.FlipP, Jitter: recipe.Jitter}},
-		{"--augment with overrides", []string{"--augment", "--flip", "0", "--brightness", "0.2", "--crop-scale", "0"},
-			options{Jitter: dataset.ColorJitter{Brightness: 0.2, Contrast: 0.4}}},
+		{"--augment with finer flags", []string{"--augment", "--flip", "0.5", "--brightness", "0.2"},
+			options{CropScale: recipe.CropScale, FlipP: 0.5, Jitter: dataset.ColorJitter{Brightness: 0.2}}},
+		{"--augment with the squash back", []string{"--augment", "--crop-scale", "0"}, options{}},
 		{"finer flags alone", []string{"--crop-scale", "0.5", "--saturation", "0.3", "--contrast", "0.1", "--all-rotations"},
 			options{CropScale: [2]float64{0.5, 1}, Jitter: dataset.ColorJitter{Contrast: 0.1, Saturation: 0.3}, AllRotations: true}},
 	}
