@@ -16,6 +16,7 @@ import (
 	"github.com/ppctl/ppctl/torch"
 	"github.com/ppctl/ppctl/torch/checkpoint"
 	"github.com/ppctl/ppctl/torch/models"
+	"github.com/ppctl/ppctl/torch/train"
 )
 
 // PredictConfig says how Predict runs the fold models.
@@ -152,12 +153,7 @@ func predictOne(ctx context.Context, path string, classes []string, src dataset.
 func batchProbs(clf *models.Classifier, b *dataset.Batch, tta int, rt Runtime) []float32 {
 	var out []float32
 	torch.NoGrad(func() {
-		// (N, 3, H, W), a copy of X, so the loader may reuse X.
-		x := torch.FromFloat32(b.X, int64(b.Shape[0]), int64(b.Shape[1]), int64(b.Shape[2]), int64(b.Shape[3]))
-		b.Release()
-		if rt.Device.IsCUDA() {
-			x = torch.ToDevice(x, rt.Device)
-		}
+		x := train.Input(b, rt.Device, false) // (N, 3, H, W)
 		views := []torch.Tensor{x}
 		if tta == 2 {
 			views = append(views, torch.Flip(x, 3)) // (N, 3, H, W), mirrored left to right

@@ -9,6 +9,7 @@ import (
 	"github.com/ppctl/ppctl/torch"
 	"github.com/ppctl/ppctl/torch/checkpoint"
 	"github.com/ppctl/ppctl/torch/models"
+	"github.com/ppctl/ppctl/torch/train"
 )
 
 // Pool says how Embed reduces the body's (C, h, w) feature map to a vector.
@@ -140,10 +141,8 @@ func Embed(ctx context.Context, enc *models.SEResNeXt, paths []string, cfg Embed
 func pooled(enc *models.SEResNeXt, b *dataset.Batch, pool Pool) []float32 {
 	var rows []float32
 	torch.NoGrad(func() {
-		// (N, 3, H, W), a copy of X, so the loader may reuse X.
-		x := torch.FromFloat32(b.X, int64(b.Shape[0]), int64(b.Shape[1]), int64(b.Shape[2]), int64(b.Shape[3]))
-		b.Release()
-		f := enc.Features(x) // (N, C, h, w)
+		x := train.Input(b, torch.CPU, false) // (N, 3, H, W)
+		f := enc.Features(x)                  // (N, C, h, w)
 		var p torch.Tensor
 		if pool == PoolConcat {
 			p = models.Flatten{}.Forward(models.ConcatPool{}.Forward(f)) // (N, 2C)

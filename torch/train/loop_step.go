@@ -29,7 +29,7 @@ func (l *loop) trainEpoch(ctx context.Context, ph Phase, epoch int) (float64, in
 		last := b.Step == steps-1
 		var loss float64
 		err := torch.Scoped(func() {
-			x := input(b, l.cfg.Device, l.cfg.ChannelsLast)
+			x := Input(b, l.cfg.Device, l.cfg.ChannelsLast)
 			var lossT torch.Tensor
 			torch.Autocast(l.cfg.Device, l.cfg.Autocast, func() {
 				lossT = l.task.Loss(l.model.Forward(x), b, true)
@@ -74,9 +74,11 @@ func (l *loop) trainEpoch(ctx context.Context, ph Phase, epoch int) (float64, in
 // of a fine_tune gets its own shuffle and augmentations.
 func (l *loop) loaderEpoch() int { return len(l.res.Records) }
 
-// input returns the batch's images as a tensor on dev, and hands b.X's
-// memory back to its loader (the tensor holds a copy).
-func input(b *dataset.Batch, dev torch.Device, channelsLast bool) torch.Tensor {
+// Input returns the batch's images as an (N, C, H, W) tensor on dev
+// (channels-last in memory when asked), and hands b.X's memory back to its
+// loader: the tensor holds a copy. Everything that feeds batches to a
+// network (training, evaluation, embeddings, predictions) goes through it.
+func Input(b *dataset.Batch, dev torch.Device, channelsLast bool) torch.Tensor {
 	x := torch.FromFloat32(b.X, int64(b.Shape[0]), int64(b.Shape[1]), int64(b.Shape[2]), int64(b.Shape[3])) // (N, C, H, W)
 	b.Release()
 	if dev.IsCUDA() {
@@ -140,7 +142,7 @@ func evaluate(ctx context.Context, model Model, task Task, loader *dataset.Loade
 		}
 		err := torch.Scoped(func() {
 			torch.NoGrad(func() {
-				x := input(b, dev, false)
+				x := Input(b, dev, false)
 				var out, loss torch.Tensor
 				torch.Autocast(dev, autocast, func() {
 					out = model.Forward(x)
