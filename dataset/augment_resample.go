@@ -123,19 +123,16 @@ func resample(rows rowsFunc, rw, rh, w, h int, emit func(y int, row []uint64)) {
 	defer putScratch(buf)
 	buf0, buf1 := buf[:rw], buf[rw:]
 	n := last - first
-	for y := 0; y < n; y += 2 {
-		in0, dst0 := rows(first+y, buf0), tmp[y*w:(y+1)*w]
-		switch {
-		case kh == nil:
-			copy(dst0, in0)
-		case y+1 < n:
-			kh.horizontal2(in0, rows(first+y+1, buf1), dst0, tmp[(y+1)*w:(y+2)*w])
-			continue
-		default:
-			kh.horizontal(in0, dst0)
-		}
-		if y+1 < n {
-			copy(tmp[(y+1)*w:(y+2)*w], rows(first+y+1, buf1))
+	dst := func(y int) []uint64 { return tmp[y*w : (y+1)*w] }
+	y := 0
+	for ; kh != nil && y+1 < n; y += 2 {
+		kh.horizontal2(rows(first+y, buf0), rows(first+y+1, buf1), dst(y), dst(y+1))
+	}
+	for ; y < n; y++ { // every row when the width stays, else the odd last one
+		if kh == nil {
+			copy(dst(y), rows(first+y, buf0))
+		} else {
+			kh.horizontal(rows(first+y, buf0), dst(y))
 		}
 	}
 	if h == rh {

@@ -5,63 +5,18 @@ package dataset
 // shrinking by up to 2, 5 or 6 up to 3) and generic loops for the rest.
 // Each tap is one multiply-add on three packed channels.
 
-// horizontal resamples one row of packed pixels in into out.
-func (c *resampleCoeffs) horizontal(in, out []uint64) {
-	// Locals, not fields: the compiler would reload c's fields after every
-	// store to out.
-	b, kk := c.bounds, c.k
-	switch {
-	case !c.fixed:
-		c.horizontalGeneric(in, out)
-	case c.ksize == 2:
-		for o := range out {
-			k := kk[2*o : 2*o+2 : 2*o+2]
-			s := in[b[2*o]:][:2]
-			k0, k1 := k[0], k[1]
-			out[o] = laneRound(laneHalf + s[0]*k0 + s[1]*k1)
-		}
-	case c.ksize == 3:
-		for o := range out {
-			k := kk[3*o : 3*o+3 : 3*o+3]
-			s := in[b[2*o]:][:3]
-			k0, k1, k2 := k[0], k[1], k[2]
-			out[o] = laneRound(laneHalf + s[0]*k0 + s[1]*k1 + s[2]*k2)
-		}
-	case c.ksize == 4:
-		for o := range out {
-			k := kk[4*o : 4*o+4 : 4*o+4]
-			s := in[b[2*o]:][:4]
-			k0, k1, k2, k3 := k[0], k[1], k[2], k[3]
-			out[o] = laneRound(laneHalf + s[0]*k0 + s[1]*k1 + s[2]*k2 + s[3]*k3)
-		}
-	case c.ksize == 5:
-		for o := range out {
-			k := kk[5*o : 5*o+5 : 5*o+5]
-			s := in[b[2*o]:][:5]
-			k0, k1, k2, k3, k4 := k[0], k[1], k[2], k[3], k[4]
-			out[o] = laneRound(laneHalf + s[0]*k0 + s[1]*k1 + s[2]*k2 + s[3]*k3 + s[4]*k4)
-		}
-	case c.ksize == 6:
-		for o := range out {
-			k := kk[6*o : 6*o+6 : 6*o+6]
-			s := in[b[2*o]:][:6]
-			k0, k1, k2, k3, k4, k5 := k[0], k[1], k[2], k[3], k[4], k[5]
-			out[o] = laneRound(laneHalf + s[0]*k0 + s[1]*k1 + s[2]*k2 + s[3]*k3 + s[4]*k4 + s[5]*k5)
-		}
-	default:
-		c.horizontalGeneric(in, out)
-	}
-}
-
-// horizontal2 is horizontal for two rows at once, each weight loaded once
-// for both: a quarter faster than two calls.
+// horizontal2 resamples two rows of packed pixels, in0 and in1, into out0
+// and out1, with unrolled loops for the fixed widths that load each weight
+// once for both rows (a quarter faster than one row at a time).
 func (c *resampleCoeffs) horizontal2(in0, in1, out0, out1 []uint64) {
+	// Locals, not fields: the compiler would reload c's fields after every
+	// store to out0 and out1.
 	b, kk := c.bounds, c.k
 	out1 = out1[:len(out0)]
 	switch {
 	case !c.fixed:
-		c.horizontalGeneric(in0, out0)
-		c.horizontalGeneric(in1, out1)
+		c.horizontal(in0, out0)
+		c.horizontal(in1, out1)
 	case c.ksize == 2:
 		for o := range out0 {
 			k := kk[2*o : 2*o+2 : 2*o+2]
@@ -108,13 +63,15 @@ func (c *resampleCoeffs) horizontal2(in0, in1, out0, out1 []uint64) {
 			out1[o] = laneRound(laneHalf + s1[0]*k0 + s1[1]*k1 + s1[2]*k2 + s1[3]*k3 + s1[4]*k4 + s1[5]*k5)
 		}
 	default:
-		c.horizontalGeneric(in0, out0)
-		c.horizontalGeneric(in1, out1)
+		c.horizontal(in0, out0)
+		c.horizontal(in1, out1)
 	}
 }
 
-// horizontalGeneric is horizontal for any window.
-func (c *resampleCoeffs) horizontalGeneric(in, out []uint64) {
+// horizontal resamples one row of packed pixels in into out, for any
+// window: resample uses it for the odd last row, horizontal2 for the
+// widths it has no unrolled loop for.
+func (c *resampleCoeffs) horizontal(in, out []uint64) {
 	for o := range out {
 		lo, n := c.bounds[2*o], c.bounds[2*o+1]
 		acc := uint64(laneHalf)
