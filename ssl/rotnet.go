@@ -154,6 +154,21 @@ func (AllRotationsTask) Loss(out torch.Tensor, b *dataset.Batch, _ bool) torch.T
 	return train.OneHotCrossEntropy(out, torch.OneHot(torch.FromInt64(AllRotationLabels(b.Labels), int64(Rotations*len(b.Labels))), Rotations))
 }
 
+// Classes returns the number of rotation classes, so that validation
+// reports RotNet's accuracy.
+func (AllRotationsTask) Classes() int { return Rotations }
+
+// RowLabels returns the label of each of the 4N output rows (see
+// AllRotationLabels): validation scores every rotation of every image.
+func (AllRotationsTask) RowLabels(b *dataset.Batch) []int {
+	l := AllRotationLabels(b.Labels)
+	out := make([]int, len(l))
+	for i, v := range l {
+		out[i] = int(v)
+	}
+	return out
+}
+
 // AllRotationLabels returns the labels of the four blocks of an
 // all-rotations forward: block j holds (labels[i] + j) mod 4. It panics on
 // a negative label (an unlabelled row), which no RotNet pipeline makes.

@@ -178,6 +178,9 @@ func TestPretrainRotNetOptions(t *testing.T) {
 			if len(res.Fit.Records) != 1 || res.Fit.Records[0].TrainLoss == nil || math.IsNaN(*res.Fit.Records[0].TrainLoss) {
 				t.Fatalf("records %+v, want one epoch with a loss", res.Fit.Records)
 			}
+			if res.Fit.Records[0].Accuracy == nil {
+				t.Errorf("no validation accuracy of the rotations reported")
+			}
 			_, meta, err := models.LoadEncoder(cfg.Out, tiny)
 			if err != nil {
 				t.Fatal(err)

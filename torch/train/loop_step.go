@@ -106,9 +106,9 @@ type Eval struct {
 	Rows     int       // rows evaluated
 	Accuracy *float64  // classifiers only
 	ROCAUC   *float64  // classifiers only, nil when undefined (a class absent from the labels)
-	Probs    []float32 // classifiers only: softmax probabilities, Rows x Classes
-	Labels   []int     // per row, the batch labels
-	Index    []int     // per row, the image's index in the loader's source
+	Probs    []float32 // classifiers only: softmax probabilities, one row of Classes per label
+	Labels   []int     // per row, the batch labels (per output row for a RowLabeler)
+	Index    []int     // per label, the image's index in the loader's source
 }
 
 // fill copies the validation figures into r.
@@ -161,8 +161,16 @@ func evaluate(ctx context.Context, model Model, task Task, loader *dataset.Loade
 		if r != nil {
 			r.Step(StepInfo{Epoch: epoch, Step: b.Step + 1, Loss: math.NaN(), Images: b.Images(), Valid: true})
 		}
-		ev.Labels = append(ev.Labels, b.Labels...)
-		ev.Index = append(ev.Index, b.Index...)
+		labels, index := b.Labels, b.Index
+		if rl, ok := task.(RowLabeler); ok {
+			labels = rl.RowLabels(b)
+			index = make([]int, len(labels))
+			for i := range index {
+				index[i] = b.Index[i%len(b.Index)]
+			}
+		}
+		ev.Labels = append(ev.Labels, labels...)
+		ev.Index = append(ev.Index, index...)
 	}
 	if ev.Rows == 0 {
 		return nil, fmt.Errorf("train: evaluating: the loader yielded no batch")

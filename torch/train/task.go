@@ -22,6 +22,16 @@ type Classifier interface {
 	Classes() int
 }
 
+// RowLabeler is a Classifier whose model turns each batch row into several
+// output rows, in blocks of the batch's size: output row r comes from batch
+// row r mod N (RotNet fed every image in all four rotations). Validation
+// then scores output row r against RowLabels(b)[r], so Eval's Probs, Labels
+// and Index have one entry per output row.
+type RowLabeler interface {
+	Classifier
+	RowLabels(b *dataset.Batch) []int
+}
+
 // CrossEntropy is the classification loss on integer labels (the batch's
 // Labels): mean over rows of -log softmax(logits)[label]. RotNet uses it
 // with the rotation index as the label.
