@@ -96,7 +96,7 @@ func fineTuneFold(ctx context.Context, ds *dataset.Dataset, targets [][]float32,
 	if err != nil {
 		return nil, err
 	}
-	if err := toDevice(clf, rt.Device); err != nil {
+	if err := models.ToDevice(clf, rt.Device); err != nil {
 		return nil, fmt.Errorf("softlabel: fold %d: move the model to %v: %w", k, rt.Device, err)
 	}
 	tl, err := trainLoader(im.files(ds.Train, f.Train, targets), cfg, rt.Workers, cfg.Seed+uint64(k))

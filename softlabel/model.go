@@ -2,9 +2,7 @@ package softlabel
 
 import (
 	"fmt"
-	"runtime"
 
-	"github.com/ppctl/ppctl/torch"
 	"github.com/ppctl/ppctl/torch/models"
 	"github.com/ppctl/ppctl/torch/train"
 )
@@ -55,18 +53,4 @@ func (g oneGroup) ParamGroups() []models.ParamGroup {
 		all = append(all, pg.Params...)
 	}
 	return []models.ParamGroup{{Name: "all", Params: all}}
-}
-
-// toDevice moves every tensor of l to dev in place; the CPU is a no-op.
-func toDevice(l models.Layer, dev torch.Device) error {
-	if !dev.IsCUDA() {
-		return nil
-	}
-	return torch.Try(func() {
-		for _, e := range l.Entries("") {
-			moved := torch.ToDevice(e.Tensor, dev)
-			e.Tensor.SetData(moved)
-			runtime.KeepAlive(moved)
-		}
-	})
 }

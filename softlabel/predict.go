@@ -121,7 +121,7 @@ func predictOne(ctx context.Context, path string, classes []string, src dataset.
 	if err != nil {
 		return err
 	}
-	if err := toDevice(lc.clf, rt.Device); err != nil {
+	if err := models.ToDevice(lc.clf, rt.Device); err != nil {
 		return fmt.Errorf("softlabel: %s: move the model to %v: %w", path, rt.Device, err)
 	}
 	lc.clf.SetTraining(false)

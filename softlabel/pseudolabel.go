@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/ppctl/ppctl/dataset"
+	"github.com/ppctl/ppctl/torch/models"
 	"github.com/ppctl/ppctl/torch/train"
 )
 
@@ -91,7 +92,7 @@ func pseudoFold(ctx context.Context, ds *dataset.Dataset, cfg Config, rt Runtime
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := toDevice(clf, rt.Device); err != nil {
+	if err := models.ToDevice(clf, rt.Device); err != nil {
 		return nil, nil, fmt.Errorf("softlabel: fold %d: move the model to %v: %w", k, rt.Device, err)
 	}
 	model := trainable(clf, cfg.SingleGroup)
