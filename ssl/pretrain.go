@@ -55,8 +55,9 @@ type PretrainConfig struct {
 	// train.DefaultConfig(): fastai's AdamW); its Phases, Stage, Reporter,
 	// Seed and Callbacks are set from the fields here.
 	Train train.Config `json:"-"`
-	// Device is where training runs (default the CPU, the only device the
-	// models of torch/models can live on today).
+	// Device is where training runs (default the CPU; a CUDA GPU with a
+	// CUDA build of libtorch). The network moves there for the fit and
+	// back to the CPU afterwards.
 	Device torch.Device `json:"-"`
 	// Precision is "fp32" (default; zero means it), "bf16" or "fp16": the
 	// autocast dtype, recorded in the sidecars.
@@ -120,8 +121,6 @@ func (p PretrainConfig) filled(batch, side int) (PretrainConfig, error) {
 		return p, fmt.Errorf("ssl: learning rate %v: give a positive rate such as 1e-4", p.LR)
 	case !(p.ValidPct >= 0 && p.ValidPct < 1):
 		return p, fmt.Errorf("ssl: validation fraction %v: give 0 (no validation) up to below 1", p.ValidPct)
-	case p.Device.IsCUDA():
-		return p, errors.New("ssl: pretraining runs on the CPU for now (torch/models cannot move a network to CUDA yet); pass --device cpu")
 	}
 	if _, err := models.LookupVariant(p.Arch); err != nil {
 		return p, err
@@ -240,11 +239,19 @@ func (p PretrainConfig) fit(ctx context.Context, stage string, net pretext, task
 		cfg.Callbacks = append(cfg.Callbacks, train.CallbackFunc(func(_ context.Context, r train.Record) error { return run.Log(r) }))
 	}
 	cfg.Callbacks = append(cfg.Callbacks, p.Callbacks...)
+	if err := models.ToDevice(net, p.Device); err != nil {
+		return nil, fmt.Errorf("ssl: move the %s network to %v: %w", stage, p.Device, err)
+	}
 	fr, err := train.Fit(ctx, model, task, data, cfg)
-	if err != nil {
-		return &Result{Encoder: net.body(), Fit: fr}, err
+	// The encoder comes back on the CPU whatever it trained on, as Result
+	// promises; a failed move back is reported unless training failed first.
+	if backErr := models.ToDevice(net, torch.CPU); err == nil && backErr != nil {
+		err = fmt.Errorf("ssl: move the encoder back to the CPU: %w", backErr)
 	}
 	res := &Result{Encoder: net.body(), Fit: fr}
+	if err != nil {
+		return res, err
+	}
 	return res, p.save(res, stage, net, meta)
 }
 

@@ -82,12 +82,12 @@ func benchModelAction(c *cli.Context) error {
 	if err != nil {
 		return usageError("bench model: %v", err)
 	}
-	if dev.IsCUDA() {
-		return usageError("bench model: CUDA timing needs device placement of the model, not yet wired; use --device cpu")
+	if err := models.ToDevice(clf, dev); err != nil {
+		return fmt.Errorf("bench model: move the model to %v: %w", dev, err)
 	}
 	res := benchModelResult{Bench: "model", Arch: c.String("arch"), Size: size, BS: bs, Mode: mode,
 		Precision: prec.String(), Threads: torch.Threads(), ChannelsLast: c.Bool("channels-last"), Steps: steps}
-	secs, err := timeSteps(clf, res, autocast, c.Int("warmup"))
+	secs, err := timeSteps(clf, res, dev, autocast, c.Int("warmup"))
 	if err != nil {
 		return err
 	}
@@ -101,9 +101,11 @@ func benchModelAction(c *cli.Context) error {
 	return err
 }
 
-// timeSteps runs warmup then r.Steps steps of r.Mode and returns the mean
-// seconds per timed step.
-func timeSteps(clf *models.Classifier, r benchModelResult, autocast torch.DType, warmup int) (float64, error) {
+// timeSteps runs warmup then r.Steps steps of r.Mode on dev (where clf
+// already is) and returns the mean seconds per timed step. GPU kernels run
+// asynchronously, so the clock stops only once every queued kernel has
+// finished (reading a weight back waits for them).
+func timeSteps(clf *models.Classifier, r benchModelResult, dev torch.Device, autocast torch.DType, warmup int) (float64, error) {
 	model := train.ModelOf(clf)
 	var params []torch.Tensor
 	for _, g := range model.Groups() {
@@ -113,7 +115,7 @@ func timeSteps(clf *models.Classifier, r benchModelResult, autocast torch.DType,
 	}
 	opt := torch.NewAdamW([]torch.ParamGroup{{Params: params, LR: 1e-4, Beta1: 0.9, Beta2: 0.99, Eps: 1e-5, WeightDecay: 0.01}})
 	n := int64(r.BS)
-	x := torch.RandN(n, 3, int64(r.Size), int64(r.Size))
+	x := torch.ToDevice(torch.RandN(n, 3, int64(r.Size), int64(r.Size)), dev)
 	if r.ChannelsLast {
 		x = torch.ChannelsLast(x)
 	}
@@ -121,34 +123,41 @@ func timeSteps(clf *models.Classifier, r benchModelResult, autocast torch.DType,
 	for i := range labels {
 		labels[i] = int64(i % 4)
 	}
-	target := torch.OneHot(torch.FromInt64(labels, n), 4)
+	target := torch.ToDevice(torch.OneHot(torch.FromInt64(labels, n), 4), dev)
 	step := func() error {
 		return torch.Scoped(func() {
 			if r.Mode == "infer" {
 				clf.SetTraining(false)
 				torch.NoGrad(func() {
-					torch.Autocast(torch.CPU, autocast, func() { torch.Scalar(torch.SumDims(clf.Forward(x), false)) })
+					torch.Autocast(dev, autocast, func() { torch.Scalar(torch.SumDims(clf.Forward(x), false)) })
 				})
 				return
 			}
 			clf.SetTraining(true)
 			var loss torch.Tensor
-			torch.Autocast(torch.CPU, autocast, func() { loss = train.OneHotCrossEntropy(clf.Forward(x), target) })
+			torch.Autocast(dev, autocast, func() { loss = train.OneHotCrossEntropy(clf.Forward(x), target) })
 			torch.Backward(loss)
 			opt.Step()
 			opt.ZeroGrad()
 		})
 	}
+	wait := func() error { return torch.Try(func() { torch.Scalar(torch.SumDims(params[0], false)) }) }
 	for i := 0; i < warmup; i++ {
 		if err := step(); err != nil {
 			return 0, err
 		}
+	}
+	if err := wait(); err != nil {
+		return 0, err
 	}
 	start := time.Now()
 	for i := 0; i < r.Steps; i++ {
 		if err := step(); err != nil {
 			return 0, err
 		}
+	}
+	if err := wait(); err != nil {
+		return 0, err
 	}
 	return time.Since(start).Seconds() / float64(r.Steps), nil
 }
