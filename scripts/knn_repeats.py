@@ -2,7 +2,8 @@
 """kNN accuracy of groups of encoders, each averaged over repeated splits.
 
   /usr/bin/python3 scripts/knn_repeats.py --truth DIR/truth.csv \\
-      random=r42.csv,r7.csv,r8.csv rotnet=e42.csv,e7.csv,e8.csv [--repeats 10]
+      random=r42.csv,r7.csv,r8.csv rotnet=e42.csv,e7.csv,e8.csv \\
+      [--baseline random] [--repeats 10]
 
 Each FILE is a `ppctl embed` output (image_id, f0..fN); a group is the
 same kind of encoder trained (or, for random init, drawn) with different
@@ -10,6 +11,14 @@ seeds. Every file is judged by the protocol of `ppctl eval knn` (see
 knn_paired.py) on --repeats stratified 5-fold splits, the same splits for
 every file, and its accuracy is the mean over the repeats. Prints one line
 per file, then per group the mean, minimum and maximum over its seeds.
+
+With --baseline NAME, every other group with as many files is also
+compared with that group file by file (the i-th file of each, so list the
+seeds in the same order: a pretraining run against the random init it
+started from): the mean, smallest and largest difference, in how many
+seeds the group is ahead, and a one-sample t-test of the differences
+(two-sided p; the seeds are the independent samples here, the images
+and splits are shared).
 
 Why groups: a random-init encoder's kNN accuracy moves by several points
 with the seed of its weights, so one random draw is a noisy baseline, and
@@ -19,6 +28,7 @@ the two kinds of encoder are, not how lucky one draw was.
 import argparse
 
 import numpy as np
+from scipy import stats
 from sklearn.model_selection import StratifiedKFold
 
 from knn_paired import knn_correct, read_embedding, read_truth
@@ -54,6 +64,7 @@ def main():
     p.add_argument("--k", type=int, default=20)
     p.add_argument("--temperature", type=float, default=0.07)
     p.add_argument("--repeats", type=int, default=10)
+    p.add_argument("--baseline", help="group to compare the others with, seed by seed")
     args = p.parse_args()
     truth = read_truth(args.truth)
     summary = []
@@ -67,6 +78,21 @@ def main():
     print(f"k {args.k}  T {args.temperature}  repeats {args.repeats}")
     for name, accs in summary:
         print(f"{name}: mean {np.mean(accs):.4f}  min {min(accs):.4f}  max {max(accs):.4f}  over {len(accs)} seeds")
+    if args.baseline is None:
+        return
+    base = dict(summary).get(args.baseline)
+    if base is None:
+        raise SystemExit(f"knn_repeats: --baseline {args.baseline}: no group of that name")
+    for name, accs in summary:
+        if name == args.baseline:
+            continue
+        if len(accs) != len(base):
+            print(f"{name} - {args.baseline}: not compared ({len(accs)} files against {len(base)})")
+            continue
+        d = np.array(accs) - np.array(base)
+        test = f"  t-test p {stats.ttest_1samp(d, 0).pvalue:.3f}" if len(d) > 1 else ""
+        print(f"{name} - {args.baseline}: mean {d.mean():+.4f}  min {d.min():+.4f}  max {d.max():+.4f}  "
+              f"ahead in {int((d > 0).sum())} of {len(d)} seeds{test}")
 
 
 if __name__ == "__main__":
