@@ -9,8 +9,11 @@
 #
 # DATA is a `ppctl synth` directory (its truth.csv holds the clean labels).
 # Environment: SEEDS (default "42 7 8 9 10 11"), SIZE (96), SIMCLR_EPOCHS
-# (30), ROTNET_EPOCHS (30), PPCTL (the ppctl binary; default ppctl on PATH).
-# Finished encoders are kept: run it again to add seeds or resume.
+# (30), ROTNET_EPOCHS (30), ROTNET_NAME (rotnet: the name of the RotNet
+# runs in OUT, so that another RotNet recipe can join the same OUT and
+# reuse its random and SimCLR encoders), PPCTL (the ppctl binary; default
+# ppctl on PATH). Finished encoders are kept: run it again to add seeds or
+# resume.
 set -euo pipefail
 if [ $# -lt 2 ]; then
   echo "usage: $0 DATA OUT [extra rotnet flags]" >&2
@@ -19,6 +22,7 @@ fi
 data=$1 out=$2
 shift 2
 seeds=${SEEDS:-42 7 8 9 10 11}
+rotnet=${ROTNET_NAME:-rotnet}
 size=${SIZE:-96}
 ppctl=${PPCTL:-ppctl}
 if [ ! -f "$data/truth.csv" ]; then
@@ -42,10 +46,10 @@ for s in $seeds; do
     "$ppctl" pretrain simclr "${common[@]}" --resize "$size" --epochs "${SIMCLR_EPOCHS:-30}" --seed "$s" --out "$out/simclr-$s"
     embed "$out/simclr-$s" "$out/simclr-$s.csv"
   fi
-  if [ ! -f "$out/rotnet-$s.csv" ]; then
+  if [ ! -f "$out/$rotnet-$s.csv" ]; then
     echo "ssl-seeds: seed $s: RotNet $*" >&2
-    "$ppctl" pretrain rotnet "${common[@]}" --epochs "${ROTNET_EPOCHS:-30}" --seed "$s" --out "$out/rotnet-$s" "$@"
-    embed "$out/rotnet-$s" "$out/rotnet-$s.csv"
+    "$ppctl" pretrain rotnet "${common[@]}" --epochs "${ROTNET_EPOCHS:-30}" --seed "$s" --out "$out/$rotnet-$s" "$@"
+    embed "$out/$rotnet-$s" "$out/$rotnet-$s.csv"
   fi
 done
 
@@ -58,4 +62,4 @@ list() {
   done
 }
 /usr/bin/python3 "$(dirname "$0")/knn_repeats.py" --truth "$data/truth.csv" \
-  "random=$(list random)" "simclr=$(list simclr)" "rotnet=$(list rotnet)" --baseline random
+  "random=$(list random)" "simclr=$(list simclr)" "$rotnet=$(list "$rotnet")" --baseline random
