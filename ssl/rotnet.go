@@ -150,8 +150,8 @@ func (r allRotations) Forward(x torch.Tensor) torch.Tensor {
 type AllRotationsTask struct{}
 
 // Loss returns the mean cross-entropy over the 4N rows.
-func (AllRotationsTask) Loss(out torch.Tensor, b *dataset.Batch, _ bool) torch.Tensor {
-	return train.OneHotCrossEntropy(out, torch.OneHot(torch.FromInt64(AllRotationLabels(b.Labels), int64(Rotations*len(b.Labels))), Rotations))
+func (t AllRotationsTask) Loss(out torch.Tensor, b *dataset.Batch, _ bool) torch.Tensor {
+	return train.LabelCrossEntropy(out, t.RowLabels(b), Rotations)
 }
 
 // Classes returns the number of rotation classes, so that validation

@@ -44,7 +44,7 @@ func (c CrossEntropy) Classes() int { return c.NumClasses }
 
 // Loss returns the mean cross-entropy of out (N, K) against b.Labels.
 func (c CrossEntropy) Loss(out torch.Tensor, b *dataset.Batch, _ bool) torch.Tensor {
-	return OneHotCrossEntropy(out, torch.OneHot(labelTensor(b), int64(c.NumClasses)))
+	return LabelCrossEntropy(out, batchLabels(b), c.NumClasses)
 }
 
 // SoftCrossEntropy is the soft-label loss of the blog's downstream task:
@@ -66,7 +66,7 @@ func (c SoftCrossEntropy) Loss(out torch.Tensor, b *dataset.Batch, train bool) t
 		}
 		return OneHotCrossEntropy(out, torch.FromFloat32(b.Targets, int64(b.Shape[0]), int64(b.K)))
 	}
-	return OneHotCrossEntropy(out, torch.OneHot(labelTensor(b), int64(c.NumClasses)))
+	return LabelCrossEntropy(out, batchLabels(b), c.NumClasses)
 }
 
 // OneHotCrossEntropy returns mean over rows of sum(-target * log_softmax(
@@ -84,14 +84,24 @@ func OneHotCrossEntropy(logits, targets torch.Tensor) torch.Tensor {
 	return torch.MeanDims(perRow, false)                             // ()
 }
 
-// labelTensor returns the batch's labels as an int64 tensor (N).
-func labelTensor(b *dataset.Batch) torch.Tensor {
-	v := make([]int64, len(b.Labels))
+// LabelCrossEntropy is OneHotCrossEntropy against integer labels in
+// 0..classes-1, one per row of logits (N, classes): the ordinary
+// cross-entropy, for tasks whose labels are not the batch's own.
+func LabelCrossEntropy(logits torch.Tensor, labels []int, classes int) torch.Tensor {
+	v := make([]int64, len(labels))
+	for i, l := range labels {
+		v[i] = int64(l)
+	}
+	return OneHotCrossEntropy(logits, torch.OneHot(torch.FromInt64(v, int64(len(v))), int64(classes)))
+}
+
+// batchLabels returns the batch's labels, panicking with the image's index
+// on an unlabelled row.
+func batchLabels(b *dataset.Batch) []int {
 	for i, l := range b.Labels {
 		if l < 0 {
 			panic(fmt.Sprintf("train: row %d of the batch has no label (image %d): the loader's source is unlabeled", i, b.Index[i]))
 		}
-		v[i] = int64(l)
 	}
-	return torch.FromInt64(v, int64(len(v)))
+	return b.Labels
 }

@@ -76,22 +76,14 @@ func (m mirrored) Forward(x torch.Tensor) torch.Tensor {
 // mirroredTask labels mirrored's second block with the other class.
 type mirroredTask struct{ CrossEntropy }
 
-func (mirroredTask) Loss(out torch.Tensor, b *dataset.Batch, _ bool) torch.Tensor {
-	return OneHotCrossEntropy(out, torch.OneHot(torch.FromInt64(toInt64(mirroredTask{}.RowLabels(b)), int64(2*len(b.Labels))), 2))
+func (m mirroredTask) Loss(out torch.Tensor, b *dataset.Batch, _ bool) torch.Tensor {
+	return LabelCrossEntropy(out, m.RowLabels(b), 2)
 }
 
 func (mirroredTask) RowLabels(b *dataset.Batch) []int {
 	out := slices.Clone(b.Labels)
 	for _, l := range b.Labels {
 		out = append(out, 1-l)
-	}
-	return out
-}
-
-func toInt64(v []int) []int64 {
-	out := make([]int64, len(v))
-	for i, x := range v {
-		out[i] = int64(x)
 	}
 	return out
 }
